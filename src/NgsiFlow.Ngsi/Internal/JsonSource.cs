@@ -1,0 +1,109 @@
+using System.Diagnostics.CodeAnalysis;
+using System.Text.Json;
+
+namespace NgsiFlow.Ngsi.Internal;
+
+/// <summary>A reader over a whole body that can name the JSON path of any token when it has to fail.</summary>
+internal ref struct JsonSource
+{
+    public Utf8JsonReader Reader;
+    private readonly ReadOnlySpan<byte> _body;
+
+    public JsonSource(ReadOnlySpan<byte> body, int maxDepth)
+    {
+        _body = body;
+        Reader = new Utf8JsonReader(body, new JsonReaderOptions { MaxDepth = maxDepth });
+    }
+
+    public readonly ReadOnlySpan<byte> Body => _body;
+
+    public readonly JsonTokenType Token => Reader.TokenType;
+
+    /// <summary>Moves to the next token; the end of the body where more is required is an error.</summary>
+    public void Read()
+    {
+        if (!Reader.Read())
+        {
+            FailTruncated();
+        }
+    }
+
+    /// <summary>Reads the first token of a document.</summary>
+    public void ReadFirst(string expected)
+    {
+        if (!Reader.Read())
+        {
+            throw new NgsiFormatException("$", expected, "an empty body");
+        }
+    }
+
+    /// <summary>After a complete document only whitespace may follow.</summary>
+    public void ExpectEnd()
+    {
+        if (Reader.Read())
+        {
+            Fail("the end of the document", "more content after it");
+        }
+    }
+
+    public readonly void Expect(JsonTokenType type, string expected)
+    {
+        if (Reader.TokenType != type)
+        {
+            Fail(expected);
+        }
+    }
+
+    public string ReadString(string expected)
+    {
+        Read();
+        if (Reader.TokenType != JsonTokenType.String)
+        {
+            Fail(expected);
+        }
+
+        return Reader.GetString()!;
+    }
+
+    public string ReadName(string expected)
+    {
+        Read();
+        if (Reader.TokenType != JsonTokenType.String)
+        {
+            Fail(expected);
+        }
+
+        return NameCache.Get(ref Reader);
+    }
+
+    /// <summary>Fails at the current token, describing it as what was found.</summary>
+    [DoesNotReturn]
+    public readonly void Fail(string expected) => Fail(expected, DescribeToken());
+
+    [DoesNotReturn]
+    public readonly void Fail(string expected, string? found) => FailAt(Reader.TokenStartIndex, expected, found);
+
+    [DoesNotReturn]
+    public readonly void FailAt(long offset, string expected, string? found) =>
+        throw new NgsiFormatException(JsonPathLocator.Locate(_body, offset), expected, found);
+
+    [DoesNotReturn]
+    public readonly void FailTruncated() =>
+        throw new NgsiFormatException(JsonPathLocator.Locate(_body, long.MaxValue), "more JSON", "the end of the body (truncated document)");
+
+    /// <summary>Turns a reader error (malformed JSON, too deep) into the one NGSI error type.</summary>
+    public readonly NgsiFormatException Malformed(Exception e) =>
+        new(JsonPathLocator.Locate(_body, long.MaxValue), "well-formed JSON", "malformed JSON (" + e.Message + ")", e);
+
+    public readonly string DescribeToken() => Reader.TokenType switch
+    {
+        JsonTokenType.StartObject => "an object",
+        JsonTokenType.StartArray => "an array",
+        JsonTokenType.String => "a string",
+        JsonTokenType.Number => "a number",
+        JsonTokenType.True or JsonTokenType.False => "a boolean",
+        JsonTokenType.Null => "null",
+        JsonTokenType.PropertyName => "a member named '" + Reader.GetString() + "'",
+        _ => "'" + Reader.TokenType + "'",
+    };
+}
