@@ -1,0 +1,111 @@
+using System.Threading.Channels;
+
+namespace NgsiFlow.Engine.Internal;
+
+/// <summary>
+/// Reads an <see cref="IStreamSource{T}"/> into the job's input buffer, and acknowledges (or rejects) each event
+/// to the source once every result derived from it was written.
+/// </summary>
+internal sealed class SourcePump<T> : IRunnableStage, ISourceAckTracker
+{
+    // Unbounded on purpose: a group is queued only when its chunk and everything derived from it are done, so the
+    // queue never holds more groups than there were chunks in flight, which the bounded stages already cap.
+    private readonly Channel<SourceAckGroup> _done = Channel.CreateUnbounded<SourceAckGroup>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly IStreamSource<T> _source;
+    private readonly OperatorCounters _counters;
+    private readonly CancellationTokenSource _reading = new();
+    private int _busy;
+
+    public SourcePump(IStreamSource<T> source, OperatorCounters counters)
+    {
+        _source = source;
+        _counters = counters;
+        Name = source.Name;
+    }
+
+    public string Name { get; }
+
+    public InputBuffer<T>? Buffer { get; set; }
+
+    public bool IsAcknowledged => Buffer?.IsTracked ?? false;
+
+    public bool IsBusy => Volatile.Read(ref _busy) != 0;
+
+    public int Queued => _done.Reader.Count;
+
+    public AckStage Acknowledger => new(this);
+
+    /// <summary>Stops reading (a graceful stop); what was read is still processed and acknowledged.</summary>
+    public void StopReading() => _reading.Cancel();
+
+    public void Completed(SourceAckGroup group) => _done.Writer.TryWrite(group);
+
+    public void CompleteAcknowledgements() => _done.Writer.TryComplete();
+
+    public async Task RunAsync(CancellationToken cancellationToken)
+    {
+        var buffer = Buffer ?? throw new InvalidOperationException($"Source '{Name}' has no input buffer.");
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _reading.Token);
+        try
+        {
+            await foreach (var item in _source.ReadAsync(linked.Token).ConfigureAwait(false))
+            {
+                await buffer.WriteAsync(item.Value, item.Position, linked.Token).ConfigureAwait(false);
+            }
+        }
+        catch (OperationCanceledException) when (_reading.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        {
+            // A graceful stop: what was read is drained below.
+        }
+        finally
+        {
+            buffer.Complete();
+            _reading.Dispose();
+        }
+    }
+
+    private async Task AcknowledgeAsync(CancellationToken cancellationToken)
+    {
+        var reader = _done.Reader;
+        while (await reader.WaitToReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            Volatile.Write(ref _busy, 1);
+            try
+            {
+                while (reader.TryRead(out var group))
+                {
+                    for (var i = 0; i < group.Count; i++)
+                    {
+                        var position = group.Positions[i];
+                        if (group.Rejected is { } rejected && group.IsRejected(position))
+                        {
+                            var error = rejected.First(r => r.Position == position).Error;
+                            await _source.RejectAsync(position, error, cancellationToken).ConfigureAwait(false);
+                        }
+                        else
+                        {
+                            await _source.AcknowledgeAsync(position, cancellationToken).ConfigureAwait(false);
+                            Interlocked.Increment(ref _counters.Acknowledged);
+                        }
+                    }
+                }
+            }
+            finally
+            {
+                Volatile.Write(ref _busy, 0);
+            }
+        }
+    }
+
+    /// <summary>The acknowledging half, run as its own task until the job's stages are done.</summary>
+    internal sealed class AckStage(SourcePump<T> pump) : IRunnableStage
+    {
+        public string Name => pump.Name + "-ack";
+
+        public bool IsBusy => pump.IsBusy;
+
+        public int Queued => pump.Queued;
+
+        public Task RunAsync(CancellationToken cancellationToken) => pump.AcknowledgeAsync(cancellationToken);
+    }
+}

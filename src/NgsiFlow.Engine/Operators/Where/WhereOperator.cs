@@ -1,0 +1,101 @@
+using NgsiFlow.Engine.Internal;
+
+namespace NgsiFlow.Engine.Operators.Where;
+
+/// <summary>Keeps the events that match a predicate, fused into the upstream stage.</summary>
+internal sealed class WhereOperator<T>(
+    Func<T, bool> predicate,
+    ChunkObserver<T> next,
+    ChunkPool<T> pool,
+    OperatorCounters counters,
+    ErrorHandler errors) : Operator<T, T>(next)
+{
+    public override ValueTask OnChunkAsync(Chunk<T> chunk, CancellationToken cancellationToken)
+    {
+        var output = pool.RentDerived(chunk);
+        var items = chunk.Items;
+        var results = output.Items;
+        var count = chunk.Count;
+        var kept = 0;
+        try
+        {
+            if (chunk.HasPositions)
+            {
+                var positions = chunk.Positions!;
+                var outPositions = output.Positions!;
+                for (var i = 0; i < count; i++)
+                {
+                    if (predicate(items[i]))
+                    {
+                        outPositions[kept] = positions[i];
+                        results[kept++] = items[i];
+                    }
+                }
+            }
+            else
+            {
+                for (var i = 0; i < count; i++)
+                {
+                    var item = items[i];
+                    if (predicate(item))
+                    {
+                        results[kept++] = item;
+                    }
+                }
+            }
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            Array.Clear(results, 0, kept);
+            return SlowPathAsync(chunk, output, cancellationToken);
+        }
+
+        output.Count = kept;
+        counters.AddIn(count);
+        counters.AddOut(kept);
+        return EmitAsync(output, cancellationToken);
+    }
+
+    private async ValueTask SlowPathAsync(Chunk<T> chunk, Chunk<T> output, CancellationToken cancellationToken)
+    {
+        try
+        {
+            for (var i = 0; i < chunk.Count; i++)
+            {
+                var item = chunk.Items[i];
+                bool keep;
+                try
+                {
+                    keep = predicate(item);
+                }
+                catch (Exception e) when (e is not OperationCanceledException)
+                {
+                    if (!errors.TryRetry(predicate, item, out keep, ref e))
+                    {
+                        await errors.GiveUpAsync(item, e, chunk.Ack, chunk.HasPositions ? chunk.Positions![i] : null, cancellationToken).ConfigureAwait(false);
+                        continue;
+                    }
+                }
+
+                if (keep)
+                {
+                    if (chunk.HasPositions)
+                    {
+                        output.Positions![output.Count] = chunk.Positions![i];
+                    }
+
+                    output.Add(item);
+                }
+            }
+        }
+        catch
+        {
+            output.Release();
+            throw;
+        }
+
+        counters.AddIn(chunk.Count);
+        counters.AddOut(output.Count);
+        await EmitAsync(output, cancellationToken).ConfigureAwait(false);
+    }
+}

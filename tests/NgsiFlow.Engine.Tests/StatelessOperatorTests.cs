@@ -1,0 +1,140 @@
+using NgsiFlow.Engine;
+
+namespace NgsiFlow.Engine.Tests;
+
+public class StatelessOperatorTests
+{
+    [Fact]
+    public async Task SelectWhere_many_chunks_results_in_order()
+    {
+        var job = new StreamJob("t", new StreamJobOptions { ChunkSize = 7 });
+        var input = job.Input<int>(capacity: 50);
+        var seen = new Collector<string>();
+        input.Select(i => i * 3).Where(i => i % 2 == 0).Select(i => $"v{i}").ForEachAsync(seen.Add);
+        job.Start();
+        await input.WriteAllAsync(Enumerable.Range(0, 1000));
+        await job.RunToEndAsync();
+
+        var expected = Enumerable.Range(0, 1000).Select(i => i * 3).Where(i => i % 2 == 0).Select(i => $"v{i}");
+        seen.Items.ShouldBe(expected);
+        job.GetStatistics("where-1").EventsIn.ShouldBe(1000);
+        job.GetStatistics("where-1").EventsOut.ShouldBe(500);
+    }
+
+    [Fact]
+    public async Task SelectMany_expands_and_drops_empty()
+    {
+        var job = new StreamJob("t", new StreamJobOptions { ChunkSize = 3 });
+        var input = job.Input<int>();
+        var seen = new Collector<int>();
+        input.SelectMany(i => Enumerable.Repeat(i, i % 4)).ForEachAsync(seen.Add);
+        job.Start();
+        await input.WriteAllAsync(Enumerable.Range(0, 20));
+        await job.RunToEndAsync();
+
+        seen.Items.ShouldBe(Enumerable.Range(0, 20).SelectMany(i => Enumerable.Repeat(i, i % 4)));
+    }
+
+    [Fact]
+    public async Task Split_routes_to_side_output_and_merge_unites()
+    {
+        var job = new StreamJob("t", new StreamJobOptions { ChunkSize = 5 });
+        var input = job.Input<int>();
+        var evens = new Collector<int>();
+        var odds = new Collector<int>();
+        var all = new Collector<int>();
+        var main = input.Split(i => i % 2 == 1, out var side);
+        main.ForEachAsync(evens.Add);
+        side.ForEachAsync(odds.Add);
+        main.Merge(side).ForEachAsync(all.Add);
+        job.Start();
+        await input.WriteAllAsync(Enumerable.Range(0, 101));
+        await job.RunToEndAsync();
+
+        evens.Items.ShouldBe(Enumerable.Range(0, 101).Where(i => i % 2 == 0));
+        odds.Items.ShouldBe(Enumerable.Range(0, 101).Where(i => i % 2 == 1));
+        all.Items.Order().ShouldBe(Enumerable.Range(0, 101));
+    }
+
+    [Fact]
+    public async Task Merge_of_two_inputs_completes_after_both()
+    {
+        var job = new StreamJob("t");
+        var a = job.Input<int>();
+        var b = job.Input<int>();
+        var all = new Collector<int>();
+        job.Merge<int>(a, b).Select(i => i + 1).ForEachAsync(all.Add);
+        job.Start();
+        await a.WriteAllAsync(Enumerable.Range(0, 10));
+        a.Complete();
+        await b.WriteAllAsync(Enumerable.Range(100, 10));
+        await job.WhenIdleAsync(TestJobs.Token());
+        job.Completion.IsCompleted.ShouldBeFalse();
+        b.Complete();
+        await job.Completion.WaitAsync(TestJobs.Timeout);
+
+        all.Items.Order().ShouldBe(Enumerable.Range(1, 10).Concat(Enumerable.Range(101, 10)));
+    }
+
+    [Fact]
+    public async Task ForEachBatchAsync_receives_chunks_of_at_most_chunk_size()
+    {
+        var job = new StreamJob("t", new StreamJobOptions { ChunkSize = 16 });
+        var input = job.Input<int>();
+        var sizes = new Collector<int>();
+        var items = new Collector<int>();
+        input.ForEachBatchAsync(async (batch, ct) =>
+        {
+            await sizes.Add(batch.Length, ct);
+            foreach (var i in batch.ToArray())
+            {
+                await items.Add(i, ct);
+            }
+        });
+        job.Start();
+        await input.WriteAllAsync(Enumerable.Range(0, 200));
+        await job.RunToEndAsync();
+
+        items.Items.ShouldBe(Enumerable.Range(0, 200));
+        sizes.Items.ShouldAllBe(s => s >= 1 && s <= 16);
+    }
+
+    [Fact]
+    public async Task From_async_sequence_runs_to_its_end()
+    {
+        static async IAsyncEnumerable<int> Numbers()
+        {
+            for (var i = 0; i < 50; i++)
+            {
+                await Task.Yield();
+                yield return i;
+            }
+        }
+
+        var job = new StreamJob("t");
+        var seen = new Collector<int>();
+        job.From(Numbers()).Where(i => i > 9).ForEachAsync(seen.Add);
+        job.Start();
+        await job.Completion.WaitAsync(TestJobs.Timeout);
+
+        seen.Items.ShouldBe(Enumerable.Range(10, 40));
+    }
+
+    [Fact]
+    public async Task From_channel_runs_until_channel_completes()
+    {
+        var channel = System.Threading.Channels.Channel.CreateBounded<int>(10);
+        var job = new StreamJob("t");
+        var seen = new Collector<int>();
+        job.From(channel.Reader).ForEachAsync(seen.Add);
+        job.Start();
+        for (var i = 0; i < 100; i++)
+        {
+            await channel.Writer.WriteAsync(i);
+        }
+
+        channel.Writer.Complete();
+        await job.Completion.WaitAsync(TestJobs.Timeout);
+        seen.Items.ShouldBe(Enumerable.Range(0, 100));
+    }
+}
