@@ -1,0 +1,108 @@
+using System.Globalization;
+using System.Net;
+using Microsoft.Extensions.Logging;
+
+namespace NgsiFlow.Broker;
+
+/// <summary>Settings of an embedded context broker; <see cref="Validate"/> runs at start.</summary>
+public sealed class BrokerOptions
+{
+    /// <summary>TCP port to listen on; 0 picks a free port (read it back from <see cref="ContextBroker.BaseAddress"/>). Default 1026, Orion's.</summary>
+    public int Port { get; set; } = 1026;
+
+    /// <summary>Address to listen on. Default loopback; use <see cref="IPAddress.Any"/> to serve other machines.</summary>
+    public IPAddress ListenAddress { get; set; } = IPAddress.Loopback;
+
+    /// <summary>Where data lives. Default <see cref="BrokerStoreKind.Memory"/>.</summary>
+    public BrokerStoreKind Store { get; set; } = BrokerStoreKind.Memory;
+
+    /// <summary>Npgsql connection string; required with <see cref="BrokerStoreKind.Postgres"/>.</summary>
+    public string? PostgresConnectionString { get; set; }
+
+    /// <summary>Largest accepted request payload in bytes. Default 1 MB, Orion's limit.</summary>
+    public int MaxPayloadBytes { get; set; } = 1024 * 1024;
+
+    /// <summary>Notifications a subscription may have waiting; when full, new ones are dropped and counted. Default 100,000.</summary>
+    public int NotificationQueueCapacity { get; set; } = 100_000;
+
+    /// <summary>Concurrent senders per subscription. Default 16.</summary>
+    public int NotificationSendersPerSubscription { get; set; } = 16;
+
+    /// <summary>Notification requests in flight across all subscriptions. Default 128.</summary>
+    public int MaxConcurrentNotifications { get; set; } = 128;
+
+    /// <summary>Time allowed to deliver one notification before it counts as failed. Default 5 s (Orion's httpTimeout).</summary>
+    public TimeSpan NotificationTimeout { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>Logging; null logs nothing.</summary>
+    public ILoggerFactory? LoggerFactory { get; set; }
+
+    /// <summary>Throws one <see cref="ArgumentException"/> listing every bad value, each with what was wrong.</summary>
+    public void Validate()
+    {
+        var errors = new List<string>();
+        if (Port is < 0 or > 65535)
+        {
+            errors.Add(Invariant($"BrokerOptions.Port must be between 0 and 65535 (was {Port})."));
+        }
+
+        if (ListenAddress is null)
+        {
+            errors.Add("BrokerOptions.ListenAddress must be set.");
+        }
+
+        if (!Enum.IsDefined(Store))
+        {
+            errors.Add(Invariant($"BrokerOptions.Store must be Memory or Postgres (was {(int)Store})."));
+        }
+
+        if (Store == BrokerStoreKind.Postgres && string.IsNullOrWhiteSpace(PostgresConnectionString))
+        {
+            errors.Add("BrokerOptions.PostgresConnectionString is required when Store is Postgres.");
+        }
+
+        if (Store == BrokerStoreKind.Postgres && !string.IsNullOrWhiteSpace(PostgresConnectionString))
+        {
+            try
+            {
+                _ = new Npgsql.NpgsqlConnectionStringBuilder(PostgresConnectionString);
+            }
+            catch (ArgumentException ex)
+            {
+                errors.Add($"BrokerOptions.PostgresConnectionString is not a valid connection string: {ex.Message}");
+            }
+        }
+
+        if (MaxPayloadBytes < 1024)
+        {
+            errors.Add(Invariant($"BrokerOptions.MaxPayloadBytes must be at least 1024 (was {MaxPayloadBytes})."));
+        }
+
+        if (NotificationQueueCapacity < 1)
+        {
+            errors.Add(Invariant($"BrokerOptions.NotificationQueueCapacity must be at least 1 (was {NotificationQueueCapacity})."));
+        }
+
+        if (NotificationSendersPerSubscription is < 1 or > 1024)
+        {
+            errors.Add(Invariant($"BrokerOptions.NotificationSendersPerSubscription must be between 1 and 1024 (was {NotificationSendersPerSubscription})."));
+        }
+
+        if (MaxConcurrentNotifications is < 1 or > 10_000)
+        {
+            errors.Add(Invariant($"BrokerOptions.MaxConcurrentNotifications must be between 1 and 10000 (was {MaxConcurrentNotifications})."));
+        }
+
+        if (NotificationTimeout <= TimeSpan.Zero || NotificationTimeout > TimeSpan.FromMinutes(10))
+        {
+            errors.Add(Invariant($"BrokerOptions.NotificationTimeout must be positive and at most 10 minutes (was {NotificationTimeout})."));
+        }
+
+        if (errors.Count > 0)
+        {
+            throw new ArgumentException(string.Join(Environment.NewLine, errors));
+        }
+    }
+
+    private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
+}

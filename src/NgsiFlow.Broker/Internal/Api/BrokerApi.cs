@@ -1,0 +1,175 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.Logging;
+using NgsiFlow.Broker.Internal.Model;
+
+namespace NgsiFlow.Broker.Internal.Api;
+
+/// <summary>The NGSI-v2 HTTP surface as minimal-API routes over <see cref="BrokerCore"/>.</summary>
+internal sealed partial class BrokerApi
+{
+    private readonly BrokerCore _core;
+    private readonly int _maxPayload;
+    private readonly ILogger _logger;
+    private readonly DateTime _started = DateTime.UtcNow;
+
+    public BrokerApi(BrokerCore core, int maxPayload, ILogger logger)
+    {
+        _core = core;
+        _maxPayload = maxPayload;
+        _logger = logger;
+    }
+
+    public void Map(IEndpointRouteBuilder app)
+    {
+        Get(app, "/version", VersionAsync);
+        Get(app, "/v2", RootAsync);
+        Get(app, "/v2/entities", ListEntitiesAsync);
+        Post(app, "/v2/entities", CreateEntityAsync);
+        Get(app, "/v2/entities/{entityId}", GetEntityAsync);
+        Delete(app, "/v2/entities/{entityId}", DeleteEntityAsync);
+        Get(app, "/v2/entities/{entityId}/attrs", GetAttrsAsync);
+        Post(app, "/v2/entities/{entityId}/attrs", PostAttrsAsync);
+        Patch(app, "/v2/entities/{entityId}/attrs", PatchAttrsAsync);
+        Put(app, "/v2/entities/{entityId}/attrs", PutAttrsAsync);
+        Get(app, "/v2/entities/{entityId}/attrs/{attrName}", GetAttributeAsync);
+        Put(app, "/v2/entities/{entityId}/attrs/{attrName}", PutAttributeAsync);
+        Delete(app, "/v2/entities/{entityId}/attrs/{attrName}", DeleteAttributeAsync);
+        Get(app, "/v2/entities/{entityId}/attrs/{attrName}/value", GetValueAsync);
+        Put(app, "/v2/entities/{entityId}/attrs/{attrName}/value", PutValueAsync);
+        Get(app, "/v2/types", ListTypesAsync);
+        Get(app, "/v2/types/{entityType}", GetTypeAsync);
+        Post(app, "/v2/op/update", BatchUpdateAsync);
+        Post(app, "/v2/op/query", BatchQueryAsync);
+        Post(app, "/v2/op/notify", BatchNotifyAsync);
+        Get(app, "/v2/subscriptions", ListSubscriptionsAsync);
+        Post(app, "/v2/subscriptions", CreateSubscriptionAsync);
+        Get(app, "/v2/subscriptions/{subscriptionId}", GetSubscriptionAsync);
+        Patch(app, "/v2/subscriptions/{subscriptionId}", PatchSubscriptionAsync);
+        Delete(app, "/v2/subscriptions/{subscriptionId}", DeleteSubscriptionAsync);
+    }
+
+    /// <summary>Unknown paths answer as Orion does.</summary>
+    public Task NotFoundAsync(HttpContext context)
+    {
+        HttpIo.Correlator(context);
+        return HttpIo.WriteErrorAsync(context, OrionException.BadRequest($"service '{context.Request.Path}' not found"));
+    }
+
+    private void Get(IEndpointRouteBuilder app, string pattern, Func<HttpContext, string, Task> handler) => app.MapMethods(pattern, ["GET"], Wrap(handler));
+
+    private void Post(IEndpointRouteBuilder app, string pattern, Func<HttpContext, string, Task> handler) => app.MapMethods(pattern, ["POST"], Wrap(handler));
+
+    private void Put(IEndpointRouteBuilder app, string pattern, Func<HttpContext, string, Task> handler) => app.MapMethods(pattern, ["PUT"], Wrap(handler));
+
+    private void Patch(IEndpointRouteBuilder app, string pattern, Func<HttpContext, string, Task> handler) => app.MapMethods(pattern, ["PATCH"], Wrap(handler));
+
+    private void Delete(IEndpointRouteBuilder app, string pattern, Func<HttpContext, string, Task> handler) => app.MapMethods(pattern, ["DELETE"], Wrap(handler));
+
+    private RequestDelegate Wrap(Func<HttpContext, string, Task> handler) => async context =>
+    {
+        var correlator = HttpIo.Correlator(context);
+        try
+        {
+            CheckAccept(context);
+            await handler(context, correlator).ConfigureAwait(false);
+        }
+        catch (OrionException error)
+        {
+            if (!context.Response.HasStarted)
+            {
+                await HttpIo.WriteErrorAsync(context, error).ConfigureAwait(false);
+            }
+        }
+        catch (BadHttpRequestException ex)
+        {
+            if (!context.Response.HasStarted)
+            {
+                await HttpIo.WriteErrorAsync(context, OrionException.BadRequest(ex.Message)).ConfigureAwait(false);
+            }
+        }
+        catch (Npgsql.NpgsqlException ex)
+        {
+            LogStoreFailure(ex);
+            if (!context.Response.HasStarted)
+            {
+                await HttpIo.WriteErrorAsync(context, new OrionException(500, "InternalServerError", "Database Error: " + ex.Message)).ConfigureAwait(false);
+            }
+        }
+    };
+
+    private static void CheckAccept(HttpContext context)
+    {
+        var accept = context.Request.Headers.Accept.ToString();
+        if (accept.Length == 0 || accept.Contains("*/*", StringComparison.Ordinal) || accept.Contains("application/json", StringComparison.OrdinalIgnoreCase)
+            || accept.Contains("text/plain", StringComparison.OrdinalIgnoreCase) || accept.Contains("application/*", StringComparison.OrdinalIgnoreCase)
+            || accept.Contains("text/*", StringComparison.OrdinalIgnoreCase))
+        {
+            return;
+        }
+
+        throw new OrionException(406, "NotAcceptable", "no acceptable mime-type in accept header");
+    }
+
+    private Task VersionAsync(HttpContext context, string correlator)
+    {
+        var uptime = DateTime.UtcNow - _started;
+        return HttpIo.WriteJsonAsync(context, 200, writer =>
+        {
+            writer.WriteStartObject();
+            writer.WriteStartObject("orion");
+            writer.WriteString("version", "4.0.0");
+            writer.WriteString("uptime", $"{uptime.Days} d, {uptime.Hours} h, {uptime.Minutes} m, {uptime.Seconds} s");
+            writer.WriteString("git_hash", "nogitversion");
+            writer.WriteString("compile_time", "nodate");
+            writer.WriteString("compiled_by", "ngsiflow");
+            writer.WriteString("compiled_in", "ngsiflow");
+            writer.WriteString("release_date", "nodate");
+            writer.WriteString("machine", System.Runtime.InteropServices.RuntimeInformation.ProcessArchitecture.ToString());
+            writer.WriteString("doc", "https://fiware-orion.rtfd.io/");
+            writer.WriteString("implementation", "NgsiFlow embedded broker");
+            writer.WriteEndObject();
+            writer.WriteEndObject();
+        });
+    }
+
+    private static Task RootAsync(HttpContext context, string correlator) =>
+        HttpIo.WriteJsonAsync(context, 200, writer =>
+        {
+            writer.WriteStartObject();
+            writer.WriteString("entities_url", "/v2/entities");
+            writer.WriteString("types_url", "/v2/types");
+            writer.WriteString("subscriptions_url", "/v2/subscriptions");
+            writer.WriteString("registrations_url", "/v2/registrations");
+            writer.WriteEndObject();
+        });
+
+    private static string RouteValue(HttpContext context, string name)
+    {
+        var value = context.Request.RouteValues[name] as string ?? string.Empty;
+        return Uri.UnescapeDataString(value);
+    }
+
+    private static RenderSpec RenderFrom(HttpContext context, HashSet<string> options) => new()
+    {
+        Format = options.Contains("keyValues") ? RenderFormat.KeyValues
+            : options.Contains("values") ? RenderFormat.Values
+            : options.Contains("unique") ? RenderFormat.Unique
+            : RenderFormat.Normalized,
+        Attrs = HttpIo.ListParam(context, "attrs"),
+        Metadata = HttpIo.ListParam(context, "metadata"),
+    };
+
+    private static void WriteEntity(Utf8JsonWriter writer, Entity entity, RenderSpec spec, bool includeIdType = true)
+    {
+        lock (entity)
+        {
+            EntityWriter.WriteEntity(writer, entity, spec, includeIdType: includeIdType);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Store operation failed")]
+    private partial void LogStoreFailure(Exception exception);
+}

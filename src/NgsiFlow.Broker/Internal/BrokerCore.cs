@@ -1,0 +1,406 @@
+using NgsiFlow.Broker.Internal.Json;
+using NgsiFlow.Broker.Internal.Model;
+using NgsiFlow.Broker.Internal.Notifications;
+using NgsiFlow.Broker.Internal.Query;
+using NgsiFlow.Broker.Internal.Store;
+
+namespace NgsiFlow.Broker.Internal;
+
+/// <summary>
+/// The broker's operations with Orion's semantics, independent of HTTP. Each change runs under the entity's lock:
+/// validate, apply, render the triggered notifications from the new state and take a snapshot for the store; then,
+/// outside the lock, persist and queue the notifications.
+/// </summary>
+internal sealed partial class BrokerCore
+{
+    private readonly IBrokerStore _store;
+    private readonly NotificationDispatcher _dispatcher;
+
+    public BrokerCore(IBrokerStore store, NotificationDispatcher dispatcher)
+    {
+        _store = store;
+        _dispatcher = dispatcher;
+    }
+
+    public IBrokerStore Store => _store;
+
+    public NotificationDispatcher Dispatcher => _dispatcher;
+
+    public long Updates;
+
+    public TenantIndex Tenant(string name) => _store.Index.Tenant(name);
+
+    /// <summary>The one entity with this id (and type) in scope; 404 when none, 409 when several.</summary>
+    public static Entity FindOne(TenantIndex tenant, string id, string? type, ServicePathScope scope)
+    {
+        Entity? found = null;
+        foreach (var entity in tenant.ById(id))
+        {
+            if (entity.Deleted || (type is not null && entity.Type != type) || !scope.Contains(entity.ServicePath))
+            {
+                continue;
+            }
+
+            if (found is not null)
+            {
+                throw OrionException.TooManyResults();
+            }
+
+            found = entity;
+        }
+
+        return found ?? throw OrionException.EntityNotFound();
+    }
+
+    /// <summary>Entities matching a query, in creation order.</summary>
+    public static List<Entity> Query(TenantIndex tenant, EntityQuery query)
+    {
+        var result = new List<Entity>();
+        foreach (var entity in tenant.Candidates(query))
+        {
+            lock (entity)
+            {
+                if (!entity.Deleted && query.Matches(entity))
+                {
+                    result.Add(entity);
+                }
+            }
+        }
+
+        return result;
+    }
+
+    /// <summary>POST /v2/entities. Returns true when created, false when upsert updated an existing entity.</summary>
+    public async ValueTask<bool> CreateAsync(TenantIndex tenant, string servicePath, ParsedEntity parsed, bool upsert, RequestContext request, CancellationToken cancellationToken)
+    {
+        var type = parsed.Type ?? "Thing";
+        var now = Dates.Now();
+        var entity = new Entity(parsed.Id, type, servicePath) { Created = now, Modified = now, Version = 1 };
+        List<NotificationJob>? jobs;
+        Entity? snapshot = null;
+        var added = false;
+        lock (entity)
+        {
+            foreach (var attribute in parsed.Attributes)
+            {
+                entity.Attributes[attribute.Name] = NewAttribute(attribute, now);
+            }
+
+            if (tenant.TryAdd(entity))
+            {
+                added = true;
+                var context = new NotificationContext
+                {
+                    ActionType = "append",
+                    TouchedAttributes = [.. entity.Attributes.Keys],
+                    ChangedAttributes = [.. entity.Attributes.Keys],
+                    Previous = [],
+                };
+                jobs = Trigger(tenant, entity, Alteration.Create, context, request);
+                if (_store.IsDurable)
+                {
+                    snapshot = entity.Clone();
+                }
+            }
+            else
+            {
+                jobs = null;
+            }
+        }
+
+        if (!added)
+        {
+            if (!upsert)
+            {
+                throw OrionException.Unprocessable("Already Exists");
+            }
+
+            var existing = FindOne(tenant, parsed.Id, type, new ServicePathScope([(servicePath, false)]));
+            await UpdateAsync(tenant, existing, parsed.Attributes, UpdateMode.Append, request, cancellationToken).ConfigureAwait(false);
+            return false;
+        }
+
+        await CommitAsync(tenant, snapshot, jobs, cancellationToken).ConfigureAwait(false);
+        return true;
+    }
+
+    /// <summary>Applies attributes to an entity with the given mode (POST, PATCH, PUT /attrs and batch update).</summary>
+    public async ValueTask UpdateAsync(TenantIndex tenant, Entity entity, IReadOnlyList<ParsedAttribute> attributes, UpdateMode mode, RequestContext request, CancellationToken cancellationToken)
+    {
+        List<NotificationJob>? jobs;
+        Entity? snapshot = null;
+        OrionException? partialError = null;
+        lock (entity)
+        {
+            if (entity.Deleted)
+            {
+                throw OrionException.EntityNotFound();
+            }
+
+            var applicable = attributes;
+            if (mode == UpdateMode.Update)
+            {
+                var missing = attributes.Where(a => !entity.Attributes.ContainsKey(a.Name)).Select(a => a.Name).ToList();
+                if (missing.Count > 0)
+                {
+                    partialError = OrionException.Unprocessable($"do not exist: {entity.Id}/{entity.Type} - [ {string.Join(", ", missing)} ]");
+                    applicable = attributes.Where(a => entity.Attributes.ContainsKey(a.Name)).ToList();
+                }
+            }
+            else if (mode == UpdateMode.AppendStrict)
+            {
+                var existing = attributes.Where(a => entity.Attributes.ContainsKey(a.Name)).Select(a => a.Name).ToList();
+                if (existing.Count > 0)
+                {
+                    partialError = OrionException.Unprocessable($"one or more of the attributes in the request already exist: {entity.Id}/{entity.Type} - [ {string.Join(", ", existing)} ]");
+                    applicable = attributes.Where(a => !entity.Attributes.ContainsKey(a.Name)).ToList();
+                }
+            }
+
+            if (applicable.Count == 0 && mode != UpdateMode.Replace)
+            {
+                throw partialError ?? OrionException.BadRequest("empty payload");
+            }
+
+            var now = Dates.Now();
+            var context = new NotificationContext
+            {
+                ActionType = mode is UpdateMode.Update or UpdateMode.Replace ? "update" : "append",
+                TouchedAttributes = new HashSet<string>(applicable.Count, StringComparer.Ordinal),
+                ChangedAttributes = new HashSet<string>(applicable.Count, StringComparer.Ordinal),
+                Previous = new Dictionary<string, (string, object?)>(applicable.Count, StringComparer.Ordinal),
+            };
+            if (mode == UpdateMode.Replace)
+            {
+                foreach (var name in entity.Attributes.Keys.ToList())
+                {
+                    if (!applicable.Any(a => a.Name == name))
+                    {
+                        entity.Attributes.Remove(name);
+                        context.ChangedAttributes.Add(name);
+                    }
+                }
+            }
+
+            foreach (var attribute in applicable)
+            {
+                context.TouchedAttributes.Add(attribute.Name);
+                if (entity.Attributes.TryGetValue(attribute.Name, out var current))
+                {
+                    context.Previous[attribute.Name] = (current.Type, current.Value);
+                    if (ApplyTo(current, attribute, now, request.OverrideMetadata || mode == UpdateMode.Replace))
+                    {
+                        context.ChangedAttributes.Add(attribute.Name);
+                    }
+                }
+                else
+                {
+                    entity.Attributes[attribute.Name] = NewAttribute(attribute, now);
+                    context.ChangedAttributes.Add(attribute.Name);
+                }
+            }
+
+            entity.Modified = now;
+            entity.Version++;
+            jobs = Trigger(tenant, entity, Alteration.Update, context, request);
+            if (_store.IsDurable)
+            {
+                snapshot = entity.Clone();
+            }
+        }
+
+        Interlocked.Increment(ref Updates);
+        await CommitAsync(tenant, snapshot, jobs, cancellationToken).ConfigureAwait(false);
+        if (partialError is not null)
+        {
+            throw partialError;
+        }
+    }
+
+    /// <summary>PUT /attrs/{name}: replaces one existing attribute.</summary>
+    public ValueTask ReplaceAttributeAsync(TenantIndex tenant, Entity entity, ParsedAttribute attribute, RequestContext request, CancellationToken cancellationToken)
+    {
+        lock (entity)
+        {
+            if (!entity.Attributes.ContainsKey(attribute.Name))
+            {
+                throw OrionException.AttributeNotFound();
+            }
+        }
+
+        return UpdateAsync(tenant, entity, [attribute], UpdateMode.Update, new RequestContext(request.Correlator) { ForcedUpdate = request.ForcedUpdate, OverrideMetadata = true }, cancellationToken);
+    }
+
+    /// <summary>PUT /attrs/{name}/value: sets the value, keeping type and metadata.</summary>
+    public async ValueTask SetAttributeValueAsync(TenantIndex tenant, Entity entity, string name, object? value, RequestContext request, CancellationToken cancellationToken)
+    {
+        List<NotificationJob>? jobs;
+        Entity? snapshot = null;
+        lock (entity)
+        {
+            if (entity.Deleted)
+            {
+                throw OrionException.EntityNotFound();
+            }
+
+            if (!entity.Attributes.TryGetValue(name, out var current))
+            {
+                throw OrionException.AttributeNotFound();
+            }
+
+            var now = Dates.Now();
+            var context = new NotificationContext
+            {
+                ActionType = "update",
+                TouchedAttributes = [name],
+                ChangedAttributes = [],
+                Previous = new() { [name] = (current.Type, current.Value) },
+            };
+            if (!JsonValues.DeepEquals(current.Value, value))
+            {
+                context.ChangedAttributes.Add(name);
+            }
+
+            current.Value = value;
+            current.Modified = now;
+            entity.Modified = now;
+            entity.Version++;
+            jobs = Trigger(tenant, entity, Alteration.Update, context, request);
+            if (_store.IsDurable)
+            {
+                snapshot = entity.Clone();
+            }
+        }
+
+        Interlocked.Increment(ref Updates);
+        await CommitAsync(tenant, snapshot, jobs, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>DELETE /attrs/{name}.</summary>
+    public async ValueTask DeleteAttributeAsync(TenantIndex tenant, Entity entity, string name, RequestContext request, CancellationToken cancellationToken)
+    {
+        List<NotificationJob>? jobs;
+        Entity? snapshot = null;
+        lock (entity)
+        {
+            if (entity.Deleted)
+            {
+                throw OrionException.EntityNotFound();
+            }
+
+            if (!entity.Attributes.TryGetValue(name, out var current))
+            {
+                throw OrionException.AttributeNotFound();
+            }
+
+            entity.Attributes.Remove(name);
+            entity.Modified = Dates.Now();
+            entity.Version++;
+            var context = new NotificationContext
+            {
+                ActionType = "delete",
+                TouchedAttributes = [name],
+                ChangedAttributes = [name],
+                Previous = new() { [name] = (current.Type, current.Value) },
+            };
+            jobs = Trigger(tenant, entity, Alteration.Update, context, request);
+            if (_store.IsDurable)
+            {
+                snapshot = entity.Clone();
+            }
+        }
+
+        await CommitAsync(tenant, snapshot, jobs, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>DELETE /v2/entities/{id}.</summary>
+    public async ValueTask DeleteEntityAsync(TenantIndex tenant, Entity entity, RequestContext request, CancellationToken cancellationToken)
+    {
+        List<NotificationJob>? jobs;
+        lock (entity)
+        {
+            if (entity.Deleted)
+            {
+                throw OrionException.EntityNotFound();
+            }
+
+            entity.Deleted = true;
+            tenant.Remove(entity);
+            var context = new NotificationContext
+            {
+                ActionType = "delete",
+                TouchedAttributes = [.. entity.Attributes.Keys],
+                ChangedAttributes = [.. entity.Attributes.Keys],
+                Previous = [],
+            };
+            jobs = Trigger(tenant, entity, Alteration.Delete, context, request);
+        }
+
+        if (_store.IsDurable)
+        {
+            await _store.DeleteEntityAsync(tenant.Name, entity, cancellationToken).ConfigureAwait(false);
+        }
+
+        Enqueue(jobs);
+    }
+
+    private async ValueTask CommitAsync(TenantIndex tenant, Entity? snapshot, List<NotificationJob>? jobs, CancellationToken cancellationToken)
+    {
+        if (snapshot is not null)
+        {
+            await _store.SaveEntityAsync(tenant.Name, snapshot, cancellationToken).ConfigureAwait(false);
+        }
+
+        Enqueue(jobs);
+    }
+
+    private void Enqueue(List<NotificationJob>? jobs)
+    {
+        if (jobs is null)
+        {
+            return;
+        }
+
+        foreach (var job in jobs)
+        {
+            _dispatcher.Enqueue(job);
+        }
+    }
+
+    private static NgsiAttribute NewAttribute(ParsedAttribute parsed, DateTime now) =>
+        new(parsed.Name, parsed.Type ?? NgsiAttribute.DefaultType(parsed.Value), JsonValues.Clone(parsed.Value), parsed.Metadata is null ? null : new(parsed.Metadata))
+        {
+            Created = now,
+            Modified = now,
+        };
+
+    /// <summary>Applies a parsed attribute onto a stored one; returns whether value, type or metadata changed.</summary>
+    private static bool ApplyTo(NgsiAttribute current, ParsedAttribute parsed, DateTime now, bool replaceMetadata)
+    {
+        var type = parsed.Type ?? NgsiAttribute.DefaultType(parsed.Value);
+        var changed = !string.Equals(type, current.Type, StringComparison.Ordinal) || !JsonValues.DeepEquals(current.Value, parsed.Value);
+        current.Type = type;
+        current.Value = JsonValues.Clone(parsed.Value);
+        if (replaceMetadata)
+        {
+            changed |= (current.Metadata?.Count ?? 0) != (parsed.Metadata?.Count ?? 0) || parsed.Metadata is not null;
+            current.Metadata = parsed.Metadata is null ? null : new(parsed.Metadata);
+        }
+        else if (parsed.Metadata is not null)
+        {
+            current.Metadata ??= new(StringComparer.Ordinal);
+            foreach (var pair in parsed.Metadata)
+            {
+                if (!current.Metadata.TryGetValue(pair.Key, out var old) || old.Type != pair.Value.Type || !JsonValues.DeepEquals(old.Value, pair.Value.Value))
+                {
+                    changed = true;
+                }
+
+                current.Metadata[pair.Key] = pair.Value;
+            }
+        }
+
+        current.Modified = now;
+        return changed;
+    }
+}

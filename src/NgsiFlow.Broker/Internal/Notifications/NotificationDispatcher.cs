@@ -1,0 +1,250 @@
+using System.Collections.Concurrent;
+using System.Diagnostics.Metrics;
+using System.Net.Http.Headers;
+using System.Net.Sockets;
+using System.Threading.Channels;
+using Microsoft.Extensions.Logging;
+using NgsiFlow.Broker.Internal.Model;
+using NgsiFlow.Broker.Internal.Subscriptions;
+
+namespace NgsiFlow.Broker.Internal.Notifications;
+
+/// <summary>
+/// Sends notifications in the background. Each subscription has its own bounded queue and a few sender loops, so
+/// that a slow or dead receiver fills only its own queue; updates never wait: when a queue is full the new
+/// notification is dropped, counted and logged (and the subscription records a failure, as Orion does when it
+/// cannot deliver). A global semaphore bounds the number of requests in flight; one keep-alive HttpClient serves all.
+/// </summary>
+internal sealed partial class NotificationDispatcher : IAsyncDisposable
+{
+    private static readonly MediaTypeHeaderValue JsonContentType = MediaTypeHeaderValue.Parse("application/json; charset=utf-8");
+    private readonly ConcurrentDictionary<Subscription, Lazy<SubscriptionQueue>> _queues = new();
+    private readonly HttpClient _client;
+    private readonly SemaphoreSlim _inFlight;
+    private readonly int _queueCapacity;
+    private readonly int _sendersPerSubscription;
+    private readonly ILogger _logger;
+    private readonly CancellationTokenSource _stopping = new();
+    private readonly Counter<long> _sentCounter;
+    private readonly Counter<long> _failedCounter;
+    private readonly Counter<long> _droppedCounter;
+    private long _sent;
+    private long _failed;
+    private long _dropped;
+
+    public NotificationDispatcher(BrokerOptions options, ILogger logger, Meter meter)
+    {
+        _logger = logger;
+        _queueCapacity = options.NotificationQueueCapacity;
+        _sendersPerSubscription = options.NotificationSendersPerSubscription;
+        _inFlight = new SemaphoreSlim(options.MaxConcurrentNotifications);
+        var handler = new SocketsHttpHandler
+        {
+            MaxConnectionsPerServer = options.MaxConcurrentNotifications,
+            PooledConnectionIdleTimeout = TimeSpan.FromMinutes(2),
+            ConnectTimeout = options.NotificationTimeout,
+            UseCookies = false,
+            AllowAutoRedirect = false,
+            UseProxy = false,
+        };
+        _client = new HttpClient(handler) { Timeout = options.NotificationTimeout };
+        _client.DefaultRequestHeaders.UserAgent.ParseAdd("ngsiflow-broker/0.1");
+        _client.DefaultRequestHeaders.Accept.ParseAdd("application/json");
+        _sentCounter = meter.CreateCounter<long>("ngsiflow.broker.notifications.sent", description: "Notifications delivered (any HTTP answer).");
+        _failedCounter = meter.CreateCounter<long>("ngsiflow.broker.notifications.failed", description: "Notifications that could not be delivered.");
+        _droppedCounter = meter.CreateCounter<long>("ngsiflow.broker.notifications.dropped", description: "Notifications dropped because the subscription's queue was full.");
+    }
+
+    public long Sent => Interlocked.Read(ref _sent);
+
+    public long Failed => Interlocked.Read(ref _failed);
+
+    public long Dropped => Interlocked.Read(ref _dropped);
+
+    /// <summary>Notifications queued or in flight.</summary>
+    public long Pending => _queues.Values.Sum(q => q.Value.Pending);
+
+    /// <summary>Queues a notification without waiting; returns false (and counts a drop) when its queue is full.</summary>
+    public bool Enqueue(NotificationJob job)
+    {
+        var queue = _queues.GetOrAdd(job.Subscription, s => new Lazy<SubscriptionQueue>(() => new SubscriptionQueue(this, s))).Value;
+        Interlocked.Increment(ref queue.PendingCount);
+        if (queue.Channel.Writer.TryWrite(job))
+        {
+            return true;
+        }
+
+        Interlocked.Decrement(ref queue.PendingCount);
+        Interlocked.Increment(ref _dropped);
+        _droppedCounter.Add(1);
+        job.Subscription.RecordFailure(Dates.Now(), "notification queue full");
+        LogDropped(job.Subscription.Id, _queueCapacity);
+        return false;
+    }
+
+    /// <summary>Stops the sender loops of a deleted or replaced subscription once its queue drains.</summary>
+    public void Retire(Subscription subscription)
+    {
+        if (_queues.TryRemove(subscription, out var queue))
+        {
+            queue.Value.Channel.Writer.TryComplete();
+        }
+    }
+
+    /// <summary>Waits until every queued notification was attempted, or the timeout passes.</summary>
+    public async Task<bool> DrainAsync(TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (Pending > 0)
+        {
+            if (DateTime.UtcNow > deadline)
+            {
+                return false;
+            }
+
+            await Task.Delay(10, cancellationToken).ConfigureAwait(false);
+        }
+
+        return true;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var queue in _queues.Values)
+        {
+            queue.Value.Channel.Writer.TryComplete();
+        }
+
+        await _stopping.CancelAsync().ConfigureAwait(false);
+        foreach (var queue in _queues.Values)
+        {
+            try
+            {
+                await Task.WhenAll(queue.Value.Senders).WaitAsync(TimeSpan.FromSeconds(5)).ConfigureAwait(false);
+            }
+            catch (TimeoutException)
+            {
+                // Senders blocked on a dead receiver end with the HttpClient below.
+            }
+        }
+
+        _client.Dispose();
+        _inFlight.Dispose();
+        _stopping.Dispose();
+    }
+
+    private async Task SendLoopAsync(SubscriptionQueue queue)
+    {
+        var reader = queue.Channel.Reader;
+        var token = _stopping.Token;
+        try
+        {
+            while (await reader.WaitToReadAsync(token).ConfigureAwait(false))
+            {
+                while (reader.TryRead(out var job))
+                {
+                    try
+                    {
+                        await SendAsync(job, token).ConfigureAwait(false);
+                    }
+                    finally
+                    {
+                        Interlocked.Decrement(ref queue.PendingCount);
+                    }
+                }
+            }
+        }
+        catch (OperationCanceledException) when (token.IsCancellationRequested)
+        {
+            // Broker stopping.
+        }
+    }
+
+    private async Task SendAsync(NotificationJob job, CancellationToken cancellationToken)
+    {
+        await _inFlight.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            using var request = new HttpRequestMessage(job.Method, job.Url);
+            if (job.Body is not null)
+            {
+                var content = new ByteArrayContent(job.Body);
+                content.Headers.ContentType = job.ContentType == "application/json" ? JsonContentType : MediaTypeHeaderValue.Parse(job.ContentType);
+                request.Content = content;
+            }
+
+            if (job.Tenant.Length > 0)
+            {
+                request.Headers.TryAddWithoutValidation("Fiware-Service", job.Tenant);
+            }
+
+            request.Headers.TryAddWithoutValidation("Fiware-ServicePath", job.ServicePath);
+            request.Headers.TryAddWithoutValidation("Fiware-Correlator", job.Correlator);
+            request.Headers.TryAddWithoutValidation("Ngsiv2-AttrsFormat", job.Format);
+            if (job.Headers is not null)
+            {
+                foreach (var (name, value) in job.Headers)
+                {
+                    if (string.Equals(name, "Content-Type", StringComparison.OrdinalIgnoreCase))
+                    {
+                        continue;
+                    }
+
+                    request.Headers.Remove(name);
+                    request.Headers.TryAddWithoutValidation(name, value);
+                }
+            }
+
+            using var response = await _client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
+            job.Subscription.RecordSuccess(Dates.Now(), (int)response.StatusCode);
+            Interlocked.Increment(ref _sent);
+            _sentCounter.Add(1);
+        }
+        catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException or IOException && !cancellationToken.IsCancellationRequested)
+        {
+            var reason = ex switch
+            {
+                TaskCanceledException => "Timeout was reached",
+                HttpRequestException { InnerException: SocketException } => "Couldn't connect to server",
+                _ => ex.Message,
+            };
+            job.Subscription.RecordFailure(Dates.Now(), reason);
+            Interlocked.Increment(ref _failed);
+            _failedCounter.Add(1);
+            LogFailed(job.Subscription.Id, job.Url, reason);
+        }
+        finally
+        {
+            _inFlight.Release();
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Notification queue of subscription {SubscriptionId} is full ({Capacity}); notification dropped")]
+    private partial void LogDropped(string subscriptionId, int capacity);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Notification of subscription {SubscriptionId} to {Url} failed: {Reason}")]
+    private partial void LogFailed(string subscriptionId, string url, string reason);
+
+    private sealed class SubscriptionQueue
+    {
+        public long PendingCount;
+
+        public SubscriptionQueue(NotificationDispatcher owner, Subscription subscription)
+        {
+            _ = subscription;
+            Channel = System.Threading.Channels.Channel.CreateBounded<NotificationJob>(new BoundedChannelOptions(owner._queueCapacity)
+            {
+                FullMode = BoundedChannelFullMode.Wait,
+                SingleReader = owner._sendersPerSubscription == 1,
+                SingleWriter = false,
+            });
+            Senders = Enumerable.Range(0, owner._sendersPerSubscription).Select(_ => Task.Run(() => owner.SendLoopAsync(this))).ToArray();
+        }
+
+        public Channel<NotificationJob> Channel { get; }
+
+        public Task[] Senders { get; }
+
+        public long Pending => Interlocked.Read(ref PendingCount);
+    }
+}

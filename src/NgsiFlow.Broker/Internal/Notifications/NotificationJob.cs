@@ -1,0 +1,28 @@
+using NgsiFlow.Broker.Internal.Subscriptions;
+
+namespace NgsiFlow.Broker.Internal.Notifications;
+
+/// <summary>One HTTP notification, fully rendered at trigger time so that the sender needs no entity lock.</summary>
+internal sealed class NotificationJob
+{
+    public required Subscription Subscription { get; init; }
+
+    public required HttpMethod Method { get; init; }
+
+    public required string Url { get; init; }
+
+    public byte[]? Body { get; init; }
+
+    public required string ContentType { get; init; }
+
+    /// <summary>The Ngsiv2-AttrsFormat header value.</summary>
+    public required string Format { get; init; }
+
+    public IReadOnlyList<KeyValuePair<string, string>>? Headers { get; init; }
+
+    public required string Tenant { get; init; }
+
+    public required string ServicePath { get; init; }
+
+    public required string Correlator { get; init; }
+}

@@ -1,0 +1,29 @@
+using NgsiFlow.Broker.Internal.Model;
+using NgsiFlow.Broker.Internal.Subscriptions;
+
+namespace NgsiFlow.Broker.Internal.Store;
+
+/// <summary>
+/// Where the broker keeps its data. Every store serves reads from <see cref="Index"/> (indexed by tenant, id, type
+/// and service path); a durable store also writes each change through before the request is answered, and loads
+/// everything back into the index at start.
+/// </summary>
+internal interface IBrokerStore : IAsyncDisposable
+{
+    EntityIndex Index { get; }
+
+    /// <summary>Prepares the store (schema, connection) and loads persisted data into <see cref="Index"/>.</summary>
+    Task InitializeAsync(CancellationToken cancellationToken);
+
+    /// <summary>Persists an entity snapshot (taken under the entity's lock, so never torn).</summary>
+    ValueTask SaveEntityAsync(string tenant, Entity snapshot, CancellationToken cancellationToken);
+
+    ValueTask DeleteEntityAsync(string tenant, Entity entity, CancellationToken cancellationToken);
+
+    ValueTask SaveSubscriptionAsync(string tenant, Subscription subscription, CancellationToken cancellationToken);
+
+    ValueTask DeleteSubscriptionAsync(string tenant, string id, CancellationToken cancellationToken);
+
+    /// <summary>True when saves cost something, so callers skip snapshots for the memory store.</summary>
+    bool IsDurable { get; }
+}

@@ -1,0 +1,24 @@
+using NgsiFlow.Broker.Internal.Model;
+using NgsiFlow.Broker.Internal.Subscriptions;
+
+namespace NgsiFlow.Broker.Internal.Store;
+
+/// <summary>The default store: the index alone; data lives as long as the broker.</summary>
+internal sealed class MemoryStore : IBrokerStore
+{
+    public EntityIndex Index { get; } = new();
+
+    public bool IsDurable => false;
+
+    public Task InitializeAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public ValueTask SaveEntityAsync(string tenant, Entity snapshot, CancellationToken cancellationToken) => ValueTask.CompletedTask;
+
+    public ValueTask DeleteEntityAsync(string tenant, Entity entity, CancellationToken cancellationToken) => ValueTask.CompletedTask;
+
+    public ValueTask SaveSubscriptionAsync(string tenant, Subscription subscription, CancellationToken cancellationToken) => ValueTask.CompletedTask;
+
+    public ValueTask DeleteSubscriptionAsync(string tenant, string id, CancellationToken cancellationToken) => ValueTask.CompletedTask;
+
+    public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+}

@@ -1,0 +1,196 @@
+using System.Threading.Channels;
+using Npgsql;
+using NgsiFlow.Broker.Internal.Model;
+using NgsiFlow.Broker.Internal.Subscriptions;
+
+namespace NgsiFlow.Broker.Internal.Store;
+
+/// <summary>
+/// PostgreSQL store: the in-memory index serves reads; every change is written through and committed before the
+/// request is answered. Writes from concurrent requests are grouped into one round trip (group commit), and an
+/// entity row only moves forward in version, so that a late write never overwrites a newer one. One broker per
+/// database: the index is loaded at start and assumed to be the only writer.
+/// </summary>
+internal sealed class PostgresStore : IBrokerStore
+{
+    private const int BatchSize = 256;
+    private const int Writers = 2;
+    private readonly NpgsqlDataSource _dataSource;
+    private readonly Channel<Write> _writes = Channel.CreateBounded<Write>(new BoundedChannelOptions(20_000) { SingleReader = false, FullMode = BoundedChannelFullMode.Wait });
+    private Task[] _writerLoops = [];
+
+    public PostgresStore(string connectionString)
+    {
+        _dataSource = NpgsqlDataSource.Create(connectionString);
+    }
+
+    public EntityIndex Index { get; } = new();
+
+    public bool IsDurable => true;
+
+    public async Task InitializeAsync(CancellationToken cancellationToken)
+    {
+        await using (var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false))
+        {
+            await using var create = new NpgsqlCommand(
+                """
+                CREATE TABLE IF NOT EXISTS ngsiflow_entities (
+                    tenant text NOT NULL, service_path text NOT NULL, id text NOT NULL, type text NOT NULL,
+                    seq bigint NOT NULL, version bigint NOT NULL, doc text NOT NULL,
+                    PRIMARY KEY (tenant, service_path, id, type));
+                CREATE TABLE IF NOT EXISTS ngsiflow_subscriptions (
+                    tenant text NOT NULL, id text NOT NULL, doc text NOT NULL, PRIMARY KEY (tenant, id));
+                """, connection);
+            await create.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+
+            await using (var select = new NpgsqlCommand("SELECT tenant, service_path, id, type, seq, version, doc FROM ngsiflow_entities ORDER BY seq", connection))
+            await using (var reader = await select.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
+            {
+                while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+                {
+                    var entity = EntityDocument.Deserialize(reader.GetString(2), reader.GetString(3), reader.GetString(1), reader.GetInt64(4), reader.GetInt64(5), reader.GetString(6));
+                    Index.Tenant(reader.GetString(0)).TryAdd(entity);
+                }
+            }
+
+            await using (var select = new NpgsqlCommand("SELECT tenant, doc FROM ngsiflow_subscriptions", connection))
+            await using (var reader = await select.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
+            {
+                while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+                {
+                    var tenant = reader.GetString(0);
+                    Index.Tenant(tenant).AddSubscription(SubscriptionWriter.FromStorage(tenant, reader.GetString(1)));
+                }
+            }
+        }
+
+        _writerLoops = Enumerable.Range(0, Writers).Select(_ => Task.Run(WriteLoopAsync, CancellationToken.None)).ToArray();
+    }
+
+    public ValueTask SaveEntityAsync(string tenant, Entity snapshot, CancellationToken cancellationToken)
+    {
+        var command = new NpgsqlBatchCommand(
+            """
+            INSERT INTO ngsiflow_entities (tenant, service_path, id, type, seq, version, doc) VALUES ($1, $2, $3, $4, $5, $6, $7)
+            ON CONFLICT (tenant, service_path, id, type) DO UPDATE SET version = excluded.version, doc = excluded.doc
+            WHERE ngsiflow_entities.version < excluded.version
+            """);
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = tenant });
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = snapshot.ServicePath });
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = snapshot.Id });
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = snapshot.Type });
+        command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = snapshot.Sequence });
+        command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = snapshot.Version });
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = EntityDocument.Serialize(snapshot) });
+        return EnqueueAsync(command, cancellationToken);
+    }
+
+    public ValueTask DeleteEntityAsync(string tenant, Entity entity, CancellationToken cancellationToken)
+    {
+        var command = new NpgsqlBatchCommand("DELETE FROM ngsiflow_entities WHERE tenant = $1 AND service_path = $2 AND id = $3 AND type = $4");
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = tenant });
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = entity.ServicePath });
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = entity.Id });
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = entity.Type });
+        return EnqueueAsync(command, cancellationToken);
+    }
+
+    public ValueTask SaveSubscriptionAsync(string tenant, Subscription subscription, CancellationToken cancellationToken)
+    {
+        var command = new NpgsqlBatchCommand(
+            "INSERT INTO ngsiflow_subscriptions (tenant, id, doc) VALUES ($1, $2, $3) ON CONFLICT (tenant, id) DO UPDATE SET doc = excluded.doc");
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = tenant });
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = subscription.Id });
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = SubscriptionWriter.ToStorage(subscription) });
+        return EnqueueAsync(command, cancellationToken);
+    }
+
+    public ValueTask DeleteSubscriptionAsync(string tenant, string id, CancellationToken cancellationToken)
+    {
+        var command = new NpgsqlBatchCommand("DELETE FROM ngsiflow_subscriptions WHERE tenant = $1 AND id = $2");
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = tenant });
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = id });
+        return EnqueueAsync(command, cancellationToken);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        // Delivery counters change on every notification; they are written once here rather than per notification.
+        foreach (var tenant in Index.Tenants)
+        {
+            foreach (var subscription in tenant.Subscriptions)
+            {
+                try
+                {
+                    await SaveSubscriptionAsync(tenant.Name, subscription, CancellationToken.None).ConfigureAwait(false);
+                }
+                catch (Exception ex) when (ex is NpgsqlException or ChannelClosedException or InvalidOperationException)
+                {
+                    break;
+                }
+            }
+        }
+
+        _writes.Writer.TryComplete();
+        await Task.WhenAll(_writerLoops).ConfigureAwait(false);
+        await _dataSource.DisposeAsync().ConfigureAwait(false);
+    }
+
+    private async ValueTask EnqueueAsync(NpgsqlBatchCommand command, CancellationToken cancellationToken)
+    {
+        var write = new Write(command);
+        await _writes.Writer.WriteAsync(write, cancellationToken).ConfigureAwait(false);
+        await write.Done.Task.ConfigureAwait(false);
+    }
+
+    private async Task WriteLoopAsync()
+    {
+        var reader = _writes.Reader;
+        var pending = new List<Write>(BatchSize);
+        while (await reader.WaitToReadAsync().ConfigureAwait(false))
+        {
+            pending.Clear();
+            while (pending.Count < BatchSize && reader.TryRead(out var write))
+            {
+                pending.Add(write);
+            }
+
+            if (pending.Count == 0)
+            {
+                continue;
+            }
+
+            try
+            {
+                await using var connection = await _dataSource.OpenConnectionAsync().ConfigureAwait(false);
+                await using var transaction = await connection.BeginTransactionAsync().ConfigureAwait(false);
+                await using var batch = new NpgsqlBatch(connection, transaction);
+                foreach (var write in pending)
+                {
+                    batch.BatchCommands.Add(write.Command);
+                }
+
+                await batch.ExecuteNonQueryAsync().ConfigureAwait(false);
+                await transaction.CommitAsync().ConfigureAwait(false);
+                foreach (var write in pending)
+                {
+                    write.Done.TrySetResult();
+                }
+            }
+            catch (Exception ex) when (ex is NpgsqlException or InvalidOperationException or TimeoutException)
+            {
+                foreach (var write in pending)
+                {
+                    write.Done.TrySetException(ex);
+                }
+            }
+        }
+    }
+
+    private sealed class Write(NpgsqlBatchCommand command)
+    {
+        public NpgsqlBatchCommand Command { get; } = command;
+
+        public TaskCompletionSource Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    }
+}

@@ -1,0 +1,158 @@
+using System.Collections.Concurrent;
+using System.Collections.Immutable;
+using NgsiFlow.Broker.Internal.Model;
+using NgsiFlow.Broker.Internal.Query;
+using NgsiFlow.Broker.Internal.Subscriptions;
+
+namespace NgsiFlow.Broker.Internal.Store;
+
+/// <summary>
+/// Everything one Fiware-Service owns: entities indexed by id and by type (each entity carries its service path),
+/// and subscriptions. Lookups are lock-free; structural changes take the tenant's lock; attribute changes take the
+/// entity's lock only, so that updates on different entities never contend.
+/// </summary>
+internal sealed class TenantIndex
+{
+    private readonly object _gate = new();
+    private readonly ConcurrentDictionary<string, Entity[]> _byId = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, ConcurrentDictionary<Entity, byte>> _byType = new(StringComparer.Ordinal);
+    private ImmutableArray<Subscription> _subscriptions = [];
+    private long _sequence;
+
+    public TenantIndex(string name) => Name = name;
+
+    /// <summary>The tenant name; empty for the default tenant (no Fiware-Service header).</summary>
+    public string Name { get; }
+
+    public ImmutableArray<Subscription> Subscriptions => _subscriptions;
+
+    public int EntityCount => _byId.Values.Sum(a => a.Length);
+
+    /// <summary>Entities with this id (any type, any service path).</summary>
+    public Entity[] ById(string id) => _byId.TryGetValue(id, out var found) ? found : [];
+
+    /// <summary>Candidate entities for a query, in creation order; the caller applies the full filter.</summary>
+    public List<Entity> Candidates(EntityQuery query)
+    {
+        var result = new List<Entity>();
+        var ids = query.ExactIds();
+        if (ids is not null)
+        {
+            foreach (var id in ids)
+            {
+                result.AddRange(ById(id));
+            }
+        }
+        else if (query.Matchers.Count > 0 && query.Matchers.All(m => m.Type is not null && m.TypePattern is null))
+        {
+            foreach (var type in query.Matchers.Select(m => m.Type!).Distinct(StringComparer.Ordinal))
+            {
+                if (_byType.TryGetValue(type, out var set))
+                {
+                    result.AddRange(set.Keys);
+                }
+            }
+        }
+        else
+        {
+            foreach (var bucket in _byId.Values)
+            {
+                result.AddRange(bucket);
+            }
+        }
+
+        result.Sort(static (a, b) => a.Sequence.CompareTo(b.Sequence));
+        return result;
+    }
+
+    /// <summary>Adds an entity unless one with the same id, type and service path exists.</summary>
+    public bool TryAdd(Entity entity)
+    {
+        lock (_gate)
+        {
+            var existing = ById(entity.Id);
+            foreach (var other in existing)
+            {
+                if (other.Type == entity.Type && other.ServicePath == entity.ServicePath)
+                {
+                    return false;
+                }
+            }
+
+            if (entity.Sequence == 0)
+            {
+                entity.Sequence = ++_sequence;
+            }
+            else
+            {
+                _sequence = Math.Max(_sequence, entity.Sequence);
+            }
+
+            _byId[entity.Id] = [.. existing, entity];
+            _byType.GetOrAdd(entity.Type, static _ => new ConcurrentDictionary<Entity, byte>())[entity] = 0;
+            return true;
+        }
+    }
+
+    public void Remove(Entity entity)
+    {
+        lock (_gate)
+        {
+            var remaining = ById(entity.Id).Where(e => !ReferenceEquals(e, entity)).ToArray();
+            if (remaining.Length == 0)
+            {
+                _byId.TryRemove(entity.Id, out _);
+            }
+            else
+            {
+                _byId[entity.Id] = remaining;
+            }
+
+            if (_byType.TryGetValue(entity.Type, out var set))
+            {
+                set.TryRemove(entity, out _);
+                if (set.IsEmpty)
+                {
+                    _byType.TryRemove(entity.Type, out _);
+                }
+            }
+        }
+    }
+
+    /// <summary>Entity types present, ordered alphabetically as Orion lists them.</summary>
+    public IEnumerable<string> Types() => _byType.Where(p => !p.Value.IsEmpty).Select(p => p.Key).Order(StringComparer.Ordinal);
+
+    public IEnumerable<Entity> OfType(string type) =>
+        _byType.TryGetValue(type, out var set) ? set.Keys.OrderBy(e => e.Sequence) : [];
+
+    public Subscription? FindSubscription(string id)
+    {
+        foreach (var subscription in _subscriptions)
+        {
+            if (subscription.Id == id)
+            {
+                return subscription;
+            }
+        }
+
+        return null;
+    }
+
+    public void AddSubscription(Subscription subscription)
+    {
+        lock (_gate)
+        {
+            _subscriptions = _subscriptions.Add(subscription);
+        }
+    }
+
+    public bool RemoveSubscription(Subscription subscription)
+    {
+        lock (_gate)
+        {
+            var before = _subscriptions.Length;
+            _subscriptions = _subscriptions.Remove(subscription);
+            return _subscriptions.Length != before;
+        }
+    }
+}

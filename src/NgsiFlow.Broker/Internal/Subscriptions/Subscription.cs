@@ -1,0 +1,186 @@
+using NgsiFlow.Broker.Internal.Json;
+using NgsiFlow.Broker.Internal.Model;
+using NgsiFlow.Broker.Internal.Query;
+
+namespace NgsiFlow.Broker.Internal.Subscriptions;
+
+/// <summary>
+/// A subscription: its definition (as the client gave it, so that PATCH merges top-level fields) parsed into the
+/// parts the trigger path needs, plus the delivery counters Orion reports.
+/// </summary>
+internal sealed class Subscription
+{
+    private readonly object _gate = new();
+
+    public required string Id { get; init; }
+
+    public required string Tenant { get; init; }
+
+    /// <summary>The Fiware-ServicePath the subscription was created with (may be recursive).</summary>
+    public required string ServicePath { get; init; }
+
+    public required ServicePathScope Scope { get; init; }
+
+    public required JsonMap Definition { get; init; }
+
+    public string? Description { get; init; }
+
+    public required IReadOnlyList<JsonMap> SubjectEntities { get; init; }
+
+    public required IReadOnlyList<EntityMatcher> Matchers { get; init; }
+
+    public IReadOnlyList<string> ConditionAttrs { get; init; } = [];
+
+    public JsonMap? Expression { get; init; }
+
+    public SimpleQuery? Q { get; init; }
+
+    public SimpleQuery? Mq { get; init; }
+
+    public IReadOnlyList<string>? AlterationTypes { get; init; }
+
+    public bool NotifyOnMetadataChange { get; init; } = true;
+
+    public IReadOnlyList<string>? Attrs { get; init; }
+
+    public IReadOnlyList<string>? ExceptAttrs { get; init; }
+
+    public IReadOnlyList<string>? Metadata { get; init; }
+
+    public required string AttrsFormat { get; init; }
+
+    public bool OnlyChangedAttrs { get; init; }
+
+    public bool Covered { get; init; }
+
+    /// <summary>The http.url, or httpCustom.url.</summary>
+    public required string Url { get; init; }
+
+    public HttpCustom? Custom { get; init; }
+
+    public DateTime? Expires { get; init; }
+
+    /// <summary>"active" or "inactive" as the client set it; "expired" and "failed" are derived when rendering.</summary>
+    public required string Status { get; init; }
+
+    public double Throttling { get; init; }
+
+    public int MaxFailsLimit { get; init; }
+
+    public DateTime Created { get; init; }
+
+    /// <summary>The entity representation for notifications.</summary>
+    public required RenderSpec Render { get; init; }
+
+    public long TimesSent;
+
+    public DateTime? LastNotification;
+
+    public DateTime? LastSuccess;
+
+    public int? LastSuccessCode;
+
+    public DateTime? LastFailure;
+
+    public string? LastFailureReason;
+
+    public long FailsCounter;
+
+    /// <summary>Set once the subscription is deleted or replaced, so that queued notifications stop counting.</summary>
+    public volatile bool Retired;
+
+    /// <summary>Client-set status after maxFailsLimit was hit.</summary>
+    public volatile bool DisabledByFailures;
+
+    private DateTime _lastTriggered = DateTime.MinValue;
+
+    public object Gate => _gate;
+
+    public bool IsActiveAt(DateTime now) =>
+        Status == "active" && !DisabledByFailures && !Retired && (Expires is null || Expires > now);
+
+    /// <summary>Throttling: whether a notification may go now, claiming the slot if so.</summary>
+    public bool TryClaimThrottle(DateTime now)
+    {
+        if (Throttling <= 0)
+        {
+            return true;
+        }
+
+        lock (_gate)
+        {
+            if ((now - _lastTriggered).TotalSeconds < Throttling)
+            {
+                return false;
+            }
+
+            _lastTriggered = now;
+            return true;
+        }
+    }
+
+    public void RecordSuccess(DateTime at, int statusCode)
+    {
+        lock (_gate)
+        {
+            TimesSent++;
+            LastNotification = at;
+            LastSuccess = at;
+            LastSuccessCode = statusCode;
+            FailsCounter = 0;
+        }
+    }
+
+    public void RecordFailure(DateTime at, string reason)
+    {
+        lock (_gate)
+        {
+            TimesSent++;
+            LastNotification = at;
+            LastFailure = at;
+            LastFailureReason = reason;
+            FailsCounter++;
+            if (MaxFailsLimit > 0 && FailsCounter >= MaxFailsLimit)
+            {
+                DisabledByFailures = true;
+            }
+        }
+    }
+
+    /// <summary>Carries the delivery counters over to a replacement built by PATCH or loaded from storage.</summary>
+    public void CopyCountersFrom(Subscription other)
+    {
+        lock (other._gate)
+        {
+            TimesSent = other.TimesSent;
+            LastNotification = other.LastNotification;
+            LastSuccess = other.LastSuccess;
+            LastSuccessCode = other.LastSuccessCode;
+            LastFailure = other.LastFailure;
+            LastFailureReason = other.LastFailureReason;
+            FailsCounter = other.FailsCounter;
+            _lastTriggered = other._lastTriggered;
+        }
+    }
+}
+
+/// <summary>httpCustom: templated url, headers, query string, method and payload.</summary>
+internal sealed class HttpCustom
+{
+    public IReadOnlyList<KeyValuePair<string, string>> Headers { get; init; } = [];
+
+    public IReadOnlyList<KeyValuePair<string, string>> Qs { get; init; } = [];
+
+    public string Method { get; init; } = "POST";
+
+    /// <summary>A text payload template; null means the default NGSI payload.</summary>
+    public string? Payload { get; init; }
+
+    /// <summary>Whether the payload was explicitly set to null (Orion then sends an empty body).</summary>
+    public bool PayloadNull { get; init; }
+
+    /// <summary>A JSON payload template (<c>json</c> field): strings inside are templated.</summary>
+    public object? Json { get; init; }
+
+    public bool HasJson { get; init; }
+}

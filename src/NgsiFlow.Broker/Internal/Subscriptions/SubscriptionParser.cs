@@ -1,0 +1,434 @@
+using NgsiFlow.Broker.Internal.Json;
+using NgsiFlow.Broker.Internal.Model;
+using NgsiFlow.Broker.Internal.Query;
+
+namespace NgsiFlow.Broker.Internal.Subscriptions;
+
+/// <summary>Builds a <see cref="Subscription"/> from its JSON definition, answering bad fields with Orion's texts.</summary>
+internal static class SubscriptionParser
+{
+    private static readonly string[] Formats = ["normalized", "keyValues", "values", "simplifiedNormalized", "simplifiedKeyValues", "legacy"];
+    private static readonly string[] Methods = ["GET", "PUT", "POST", "DELETE", "PATCH", "HEAD", "OPTIONS", "TRACE", "CONNECT"];
+    private static readonly string[] Alterations = ["entityCreate", "entityUpdate", "entityChange", "entityDelete"];
+
+    public static Subscription Parse(JsonMap definition, string id, string tenant, string servicePath, ServicePathScope scope, DateTime created)
+    {
+        foreach (var pair in definition)
+        {
+            if (pair.Key is not ("description" or "subject" or "notification" or "expires" or "status" or "throttling" or "id"))
+            {
+                throw OrionException.BadRequest($"unrecognized field in subscription: /{pair.Key}/");
+            }
+        }
+
+        string? description = null;
+        if (definition.TryGet("description", out var d))
+        {
+            description = d as string ?? throw OrionException.BadRequest("description is not a string");
+            if (description.Length > 1024)
+            {
+                throw OrionException.BadRequest("max description length exceeded");
+            }
+
+            FieldRules.CheckValue(description, "description");
+        }
+
+        if (!definition.TryGet("subject", out var subjectValue) || subjectValue is not JsonMap subject)
+        {
+            throw OrionException.BadRequest("no subject for subscription specified");
+        }
+
+        if (!definition.TryGet("notification", out var notificationValue) || notificationValue is not JsonMap notification)
+        {
+            throw OrionException.BadRequest("no notification for subscription specified");
+        }
+
+        var (entities, matchers) = ParseEntities(subject);
+        IReadOnlyList<string> conditionAttrs = [];
+        JsonMap? expression = null;
+        SimpleQuery? q = null, mq = null;
+        IReadOnlyList<string>? alterationTypes = null;
+        var notifyOnMetadataChange = true;
+        if (subject.TryGet("condition", out var conditionValue))
+        {
+            var condition = conditionValue as JsonMap ?? throw OrionException.BadRequest("condition is not an object");
+            if (condition.TryGet("attrs", out var attrsValue))
+            {
+                conditionAttrs = StringList(attrsValue, "condition attrs");
+            }
+
+            if (condition.TryGet("expression", out var expressionValue))
+            {
+                expression = expressionValue as JsonMap ?? throw OrionException.BadRequest("expression is not an object");
+                foreach (var pair in expression)
+                {
+                    if (pair.Value is not string text)
+                    {
+                        throw OrionException.BadRequest($"{pair.Key} is not a string");
+                    }
+
+                    switch (pair.Key)
+                    {
+                        case "q":
+                            q = SimpleQuery.ParseOrNull(text, metadata: false);
+                            break;
+                        case "mq":
+                            mq = SimpleQuery.ParseOrNull(text, metadata: true);
+                            break;
+                        case "georel" or "geometry" or "coords":
+                            if (text.Length > 0)
+                            {
+                                throw new OrionException(501, "NotImplemented", "geo-queries are not supported by this broker");
+                            }
+
+                            break;
+                        default:
+                            throw OrionException.BadRequest($"unrecognized field in expression: /{pair.Key}/");
+                    }
+                }
+            }
+
+            if (condition.TryGet("alterationTypes", out var alterationValue))
+            {
+                alterationTypes = StringList(alterationValue, "alterationTypes");
+                foreach (var type in alterationTypes)
+                {
+                    if (!Alterations.Contains(type))
+                    {
+                        throw OrionException.BadRequest($"unknown subject condition alterationType: {type}");
+                    }
+                }
+            }
+
+            if (condition.TryGet("notifyOnMetadataChange", out var notifyValue))
+            {
+                notifyOnMetadataChange = notifyValue as bool? ?? throw OrionException.BadRequest("notifyOnMetadataChange is not a bool");
+            }
+        }
+
+        string url;
+        HttpCustom? custom = null;
+        var hasHttp = notification.TryGet("http", out var httpValue);
+        var hasCustom = notification.TryGet("httpCustom", out var customValue);
+        if (hasHttp && hasCustom)
+        {
+            throw OrionException.BadRequest("notification has http and httpCustom");
+        }
+
+        if (hasHttp)
+        {
+            var http = httpValue as JsonMap ?? throw OrionException.BadRequest("http notification is not an object");
+            url = ParseUrl(http);
+        }
+        else if (hasCustom)
+        {
+            var httpCustom = customValue as JsonMap ?? throw OrionException.BadRequest("httpCustom notification is not an object");
+            url = ParseUrl(httpCustom);
+            custom = ParseCustom(httpCustom);
+        }
+        else
+        {
+            throw OrionException.BadRequest("http or httpCustom is missing");
+        }
+
+        IReadOnlyList<string>? attrs = null, exceptAttrs = null, metadata = null;
+        if (notification.TryGet("attrs", out var nAttrs))
+        {
+            attrs = StringList(nAttrs, "notification attrs");
+        }
+
+        if (notification.TryGet("exceptAttrs", out var nExcept))
+        {
+            if (attrs is { Count: > 0 })
+            {
+                throw OrionException.BadRequest("http notification has attrs and exceptAttrs");
+            }
+
+            exceptAttrs = StringList(nExcept, "notification exceptAttrs");
+            if (exceptAttrs.Count == 0)
+            {
+                throw OrionException.BadRequest("notification exceptAttrs is empty");
+            }
+        }
+
+        if (notification.TryGet("metadata", out var nMetadata))
+        {
+            metadata = StringList(nMetadata, "notification metadata");
+        }
+
+        var format = "normalized";
+        if (notification.TryGet("attrsFormat", out var formatValue))
+        {
+            format = formatValue as string ?? throw OrionException.BadRequest("attrsFormat is not a string");
+            if (!Formats.Contains(format))
+            {
+                throw OrionException.BadRequest("invalid attrsFormat, accepted values: legacy, normalized, simplifiedNormalized, keyValues, simplifiedKeyValues, values");
+            }
+        }
+
+        var onlyChanged = notification.TryGet("onlyChangedAttrs", out var onlyValue) && (onlyValue as bool? ?? throw OrionException.BadRequest("onlyChangedAttrs is not a bool"));
+        var covered = notification.TryGet("covered", out var coveredValue) && (coveredValue as bool? ?? throw OrionException.BadRequest("covered is not a bool"));
+        var maxFails = 0;
+        if (notification.TryGet("maxFailsLimit", out var maxFailsValue))
+        {
+            maxFails = maxFailsValue is double m && m >= 1 && m == Math.Floor(m) ? (int)m : throw OrionException.BadRequest("maxFailsLimit must be an integer greater than 0");
+        }
+
+        foreach (var pair in notification)
+        {
+            if (pair.Key is not ("http" or "httpCustom" or "attrs" or "exceptAttrs" or "metadata" or "attrsFormat" or "onlyChangedAttrs" or "covered" or "maxFailsLimit"
+                or "timesSent" or "lastNotification" or "lastSuccess" or "lastSuccessCode" or "lastFailure" or "lastFailureReason" or "failsCounter"))
+            {
+                throw OrionException.BadRequest($"unrecognized field in notification: /{pair.Key}/");
+            }
+        }
+
+        DateTime? expires = null;
+        if (definition.TryGet("expires", out var expiresValue))
+        {
+            if (expiresValue is not string expiresText || !Dates.TryParse(expiresText, out var at))
+            {
+                throw OrionException.BadRequest("expires has an invalid format");
+            }
+
+            expires = at;
+        }
+
+        var status = "active";
+        if (definition.TryGet("status", out var statusValue))
+        {
+            status = statusValue as string ?? throw OrionException.BadRequest("status is not a string");
+            if (status is not ("active" or "inactive" or "oneshot"))
+            {
+                throw OrionException.BadRequest("status is not valid: it has to be either active, inactive or oneshot");
+            }
+        }
+
+        double throttling = 0;
+        if (definition.TryGet("throttling", out var throttlingValue))
+        {
+            throttling = throttlingValue is double t && t >= 0 ? t : throw OrionException.BadRequest("throttling must be a number greater or equal than 0");
+        }
+
+        var renderFormat = format switch
+        {
+            "keyValues" or "simplifiedKeyValues" => RenderFormat.KeyValues,
+            "values" => RenderFormat.Values,
+            _ => RenderFormat.Normalized,
+        };
+
+        return new Subscription
+        {
+            Id = id,
+            Tenant = tenant,
+            ServicePath = servicePath,
+            Scope = scope,
+            Definition = definition,
+            Description = description,
+            SubjectEntities = entities,
+            Matchers = matchers,
+            ConditionAttrs = conditionAttrs,
+            Expression = expression,
+            Q = q,
+            Mq = mq,
+            AlterationTypes = alterationTypes,
+            NotifyOnMetadataChange = notifyOnMetadataChange,
+            Attrs = attrs,
+            ExceptAttrs = exceptAttrs,
+            Metadata = metadata,
+            AttrsFormat = format,
+            OnlyChangedAttrs = onlyChanged,
+            Covered = covered,
+            Url = url,
+            Custom = custom,
+            Expires = expires,
+            Status = status,
+            Throttling = throttling,
+            MaxFailsLimit = maxFails,
+            Created = created,
+            Render = new RenderSpec { Format = renderFormat, Attrs = attrs is { Count: > 0 } ? attrs : null, ExceptAttrs = exceptAttrs, Metadata = metadata },
+        };
+    }
+
+    private static (List<JsonMap> Entities, List<EntityMatcher> Matchers) ParseEntities(JsonMap subject)
+    {
+        if (!subject.TryGet("entities", out var entitiesValue) || entitiesValue is not List<object?> list || list.Count == 0)
+        {
+            throw OrionException.BadRequest("no subject entities specified");
+        }
+
+        var entities = new List<JsonMap>(list.Count);
+        var matchers = new List<EntityMatcher>(list.Count);
+        foreach (var item in list)
+        {
+            var map = item as JsonMap ?? throw OrionException.BadRequest("subject entities element is not an object");
+            string? id = null, idPattern = null, type = null, typePattern = null;
+            foreach (var pair in map)
+            {
+                var text = pair.Value as string ?? throw OrionException.BadRequest($"subject entities element {pair.Key} is not a string");
+                switch (pair.Key)
+                {
+                    case "id":
+                        id = text;
+                        CheckSubjectField(text, "id");
+                        break;
+                    case "idPattern":
+                        idPattern = text;
+                        break;
+                    case "type":
+                        type = text;
+                        CheckSubjectField(text, "type");
+                        break;
+                    case "typePattern":
+                        typePattern = text;
+                        break;
+                    default:
+                        throw OrionException.BadRequest($"unrecognized field in subject entities element: /{pair.Key}/");
+                }
+            }
+
+            if (id is not null && idPattern is not null)
+            {
+                throw OrionException.BadRequest("both /id/ and /idPattern/ present");
+            }
+
+            if (id is null && idPattern is null)
+            {
+                throw OrionException.BadRequest("nor /id/ nor /idPattern/ present");
+            }
+
+            if (type is not null && typePattern is not null)
+            {
+                throw OrionException.BadRequest("both /type/ and /typePattern/ present");
+            }
+
+            entities.Add(map);
+            matchers.Add(new EntityMatcher
+            {
+                Id = id,
+                IdPattern = idPattern is null || idPattern == ".*" ? null : EntityMatcher.Pattern(idPattern, "entity id pattern"),
+                Type = type,
+                TypePattern = typePattern is null || typePattern == ".*" ? null : EntityMatcher.Pattern(typePattern, "entity type pattern"),
+            });
+        }
+
+        return (entities, matchers);
+    }
+
+    private static void CheckSubjectField(string text, string field)
+    {
+        try
+        {
+            FieldRules.CheckIdentifier(text, "x");
+        }
+        catch (OrionException)
+        {
+            throw OrionException.BadRequest($"forbidden characters in subject entities element {field}");
+        }
+    }
+
+    private static string ParseUrl(JsonMap http)
+    {
+        if (!http.TryGet("url", out var urlValue) || urlValue is not string url || url.Length == 0)
+        {
+            throw OrionException.BadRequest("http notification has missing url");
+        }
+
+        // Templates (${...}) make the url checkable only after substitution.
+        if (!url.Contains("${", StringComparison.Ordinal)
+            && (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps)))
+        {
+            throw OrionException.BadRequest("Invalid URL");
+        }
+
+        return url;
+    }
+
+    private static HttpCustom ParseCustom(JsonMap map)
+    {
+        var headers = new List<KeyValuePair<string, string>>();
+        var qs = new List<KeyValuePair<string, string>>();
+        var method = "POST";
+        string? payload = null;
+        var payloadNull = false;
+        object? json = null;
+        var hasJson = false;
+        foreach (var pair in map)
+        {
+            switch (pair.Key)
+            {
+                case "url":
+                    break;
+                case "headers":
+                    headers.AddRange(StringMap(pair.Value, "headers"));
+                    break;
+                case "qs":
+                    qs.AddRange(StringMap(pair.Value, "qs"));
+                    break;
+                case "method":
+                    method = pair.Value as string ?? throw OrionException.BadRequest("method is not a string");
+                    if (!Methods.Contains(method))
+                    {
+                        throw OrionException.BadRequest("Invalid HTTP method: " + method);
+                    }
+
+                    break;
+                case "payload":
+                    if (pair.Value is null)
+                    {
+                        payloadNull = true;
+                    }
+                    else
+                    {
+                        payload = pair.Value as string ?? throw OrionException.BadRequest("payload is not a string");
+                    }
+
+                    break;
+                case "json":
+                    json = pair.Value;
+                    hasJson = true;
+                    break;
+                case "timeout":
+                    break;
+                default:
+                    throw OrionException.BadRequest($"unrecognized field in httpCustom: /{pair.Key}/");
+            }
+        }
+
+        if ((payload is not null || payloadNull) && hasJson)
+        {
+            throw OrionException.BadRequest("only one of payload, json or ngsi fields accepted at the same time in httpCustom");
+        }
+
+        return new HttpCustom { Headers = headers, Qs = qs, Method = method, Payload = payload, PayloadNull = payloadNull, Json = json, HasJson = hasJson };
+    }
+
+    private static List<string> StringList(object? value, string what)
+    {
+        if (value is not List<object?> list)
+        {
+            throw OrionException.BadRequest($"{what} is not an array");
+        }
+
+        var result = new List<string>(list.Count);
+        foreach (var item in list)
+        {
+            result.Add(item as string ?? throw OrionException.BadRequest($"{what} element is not a string"));
+        }
+
+        return result;
+    }
+
+    private static IEnumerable<KeyValuePair<string, string>> StringMap(object? value, string what)
+    {
+        if (value is not JsonMap map)
+        {
+            throw OrionException.BadRequest($"{what} is not an object");
+        }
+
+        foreach (var pair in map)
+        {
+            yield return new(pair.Key, pair.Value as string ?? throw OrionException.BadRequest($"{what} element {pair.Key} is not a string"));
+        }
+    }
+}
