@@ -54,7 +54,7 @@ public sealed partial class DashboardFeed : IAsyncDisposable, IDisposable
             _metrics = new MetricsCollector(Options.MeterPrefix, Options.MetricsHistory);
         }
 
-        _loop = Task.Run(() => RunAsync(_stopping.Token));
+        _loop = Options.ManualTicks ? Task.CompletedTask : Task.Run(() => RunAsync(_stopping.Token));
     }
 
     /// <summary>The settings the feed was created with.</summary>

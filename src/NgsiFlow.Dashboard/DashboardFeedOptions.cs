@@ -37,6 +37,9 @@ public sealed class DashboardFeedOptions
     /// <summary>How many metric samples the throughput and latency charts keep. Between 10 and 10,000; default 600 (10 minutes at 1 s).</summary>
     public int MetricsHistory { get; set; } = 600;
 
+    /// <summary>Tests drive the frames themselves (through <c>Tick</c>) instead of the timer.</summary>
+    internal bool ManualTicks { get; set; }
+
     /// <summary>Throws an <see cref="ArgumentException"/> naming the first setting that is out of range.</summary>
     /// <exception cref="ArgumentException">A setting is out of range.</exception>
     public void Validate()
