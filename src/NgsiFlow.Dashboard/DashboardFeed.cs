@@ -219,7 +219,7 @@ public sealed partial class DashboardFeed : IAsyncDisposable, IDisposable
             client.Complete();
         }
 
-        _stopping.Dispose();
+        // _stopping is not disposed: pages that connect after disposal still link to its (cancelled) token and end at once.
     }
 
     private T Get<T>(string panelId)

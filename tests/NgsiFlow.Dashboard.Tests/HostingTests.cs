@@ -96,6 +96,20 @@ public sealed class HostingTests
     }
 
     [Fact]
+    public async Task Events_of_a_disposed_feed_end_after_the_snapshot()
+    {
+        var feed = new DashboardFeed(new DashboardFeedOptions { ManualTicks = true });
+        await using var server = await DashboardServer.StartAsync(new DashboardServerOptions { Feed = feed, Port = FreePort.Next() }, CancellationToken.None);
+        await feed.DisposeAsync();
+        using var http = new HttpClient { BaseAddress = server.BaseAddress, Timeout = TimeSpan.FromSeconds(30) };
+
+        var body = await http.GetStringAsync("events");
+
+        body.ShouldNotContain("event: update");
+        body.Length.ShouldBeLessThan(10_000);
+    }
+
+    [Fact]
     public async Task DisposeAsync_of_the_feed_ends_open_event_streams()
     {
         var feed = new DashboardFeed(new DashboardFeedOptions { ManualTicks = true });

@@ -96,6 +96,7 @@
     state.metricHistory = [];
     kpisEl.replaceChildren();
     if (frame.config) Object.assign(state.config, frame.config);
+    if (state.config.metrics === false) $('metrics-empty').textContent = 'This job does not collect metrics.';
     applyUpdate(frame);
     for (const k of Object.keys(state.dirty)) state.dirty[k] = true;
     ensureMetricPanels();
@@ -620,6 +621,7 @@
 
   function renderSpark(entry) {
     const vals = entry.spark;
+    entry.sparkEl.style.display = vals.length < 2 ? 'none' : '';
     if (vals.length < 2) { entry.sparkEl.innerHTML = ''; return; }
     let lo = Math.min(...vals), hi = Math.max(...vals);
     if (hi === lo) { hi += 1; lo -= 1; }
@@ -714,6 +716,7 @@
     renderQueued = false;
     const d = state.dirty;
     if (d.job) { renderJob(); d.job = false; }
+    updateClock();
     if (d.values) { renderValues(); d.values = false; }
     for (const p of state.panels.values()) if (p.dirty) renderPanel(p);
     if (d.subscriptions) { renderSubscriptions(); d.subscriptions = false; }
@@ -726,9 +729,13 @@
   }
 
   // Relative times and uptime move on even when nothing is published.
-  setInterval(() => {
+  function updateClock() {
     if (state.job) $('uptime').textContent = duration(Date.now() - state.job.startedAt);
     $('last-update').textContent = state.lastFrameAt ? ago(state.lastFrameAt) : '–';
+  }
+
+  setInterval(() => {
+    updateClock();
     if (state.entities.size) { state.dirty.entities = true; scheduleRender(); }
   }, 1000);
 
