@@ -48,8 +48,12 @@ public sealed class DashboardBrowserTests(ChromiumFixture chromium, ITestOutputH
         await page.WaitForTimeoutAsync(500);
         var laptop = Artifact("dashboard-1366x768.png");
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = laptop });
-        output.WriteLine($"Screenshots: {full} and {laptop}");
-        Console.WriteLine($"Dashboard screenshots: {full} and {laptop}");
+        await page.SetViewportSizeAsync(1024, 768);
+        await page.WaitForTimeoutAsync(500);
+        var narrow = Artifact("dashboard-1024-full.png");
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = narrow, FullPage = true });
+        output.WriteLine($"Screenshots: {full}, {laptop} and {narrow}");
+        Console.WriteLine($"Dashboard screenshots: {full}, {laptop} and {narrow}");
 
         problems.ShouldBeEmpty();
         await page.CloseAsync();

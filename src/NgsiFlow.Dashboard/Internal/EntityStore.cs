@@ -30,13 +30,24 @@ internal sealed class EntityStore(int capacity)
 
     public void Upsert(string id, string type, IEnumerable<KeyValuePair<string, object?>> attributes, DateTimeOffset now)
     {
-        var frozen = attributes.Select(a => new KeyValuePair<string, object?>(a.Key, JsonValues.Freeze(a.Value))).ToList();
         lock (_gate)
         {
             _updates++;
             if (_rows.TryGetValue(id, out var node))
             {
                 _byRecency.Remove(node);
+            }
+            else if (_rows.Count >= capacity)
+            {
+                // Full: the least recently updated entity makes room, and its row is reused for the new one.
+                node = _byRecency.Last!;
+                _byRecency.RemoveLast();
+                var evicted = node.Value.Id;
+                _rows.Remove(evicted);
+                _changed.Remove(evicted);
+                _removed.Add(evicted);
+                node.Value.Reset(id);
+                _rows[id] = node;
             }
             else
             {
@@ -47,22 +58,14 @@ internal sealed class EntityStore(int capacity)
             var row = node.Value;
             row.Type = type;
             row.UpdatedAt = now;
-            foreach (var (name, value) in frozen)
+            foreach (var (name, value) in attributes)
             {
-                row.Attributes[name] = value;
+                row.Attributes[name] = JsonValues.Freeze(value);
             }
 
             _byRecency.AddFirst(node);
             _changed.Add(id);
             _removed.Remove(id);
-            while (_rows.Count > capacity)
-            {
-                var oldest = _byRecency.Last!;
-                _byRecency.RemoveLast();
-                _rows.Remove(oldest.Value.Id);
-                _changed.Remove(oldest.Value.Id);
-                _removed.Add(oldest.Value.Id);
-            }
         }
     }
 
@@ -129,13 +132,19 @@ internal sealed class EntityStore(int capacity)
 
     private sealed class EntityRow(string id)
     {
-        public string Id { get; } = id;
+        public string Id { get; private set; } = id;
 
         public string Type { get; set; } = "";
 
         public DateTimeOffset UpdatedAt { get; set; }
 
         public Dictionary<string, object?> Attributes { get; } = new(StringComparer.Ordinal);
+
+        public void Reset(string newId)
+        {
+            Id = newId;
+            Attributes.Clear();
+        }
 
         public void WriteTo(Utf8JsonWriter writer)
         {

@@ -97,6 +97,8 @@
     kpisEl.replaceChildren();
     if (frame.config) Object.assign(state.config, frame.config);
     if (state.config.metrics === false) $('metrics-empty').textContent = 'This job does not collect metrics.';
+    // A snapshot lists entities most recent first; updates arrive oldest first, which is the order the map keeps.
+    if (frame.entities) frame.entities.reverse();
     applyUpdate(frame);
     for (const k of Object.keys(state.dirty)) state.dirty[k] = true;
     ensureMetricPanels();
@@ -505,7 +507,7 @@
       const cls = it.kind === 'line' ? 'swatch line' : it.kind === 'dashed' ? 'swatch dashed' : 'swatch';
       const style = it.kind === 'dashed' ? `border-color:${it.color}` : `background:${it.color}${it.kind === 'dot' ? ';border-radius:50%' : ''}`;
       const value = it.value ? ` <b>${esc(it.value)}</b>` : '';
-      return `<span class="legend-item"><span class="${cls}" style="${style}"></span>${esc(it.label)}${value}</span>`;
+      return `<span class="legend-item"><span class="${cls}" style="${esc(style)}"></span>${esc(it.label)}${value}</span>`;
     }).join('');
     if (panel.legendHtml !== html) { panel.legend.innerHTML = html; panel.legendHtml = html; }
   }
