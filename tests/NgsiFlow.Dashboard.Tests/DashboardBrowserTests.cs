@@ -140,6 +140,32 @@ public sealed class DashboardBrowserTests(ChromiumFixture chromium, ITestOutputH
         await page.CloseAsync();
     }
 
+    [Fact]
+    public async Task Page_joining_late_lists_entities_most_recent_first_with_their_values()
+    {
+        await using var feed = new DashboardFeed(new DashboardFeedOptions { JobName = "late", ManualTicks = true, CollectMetrics = false });
+        foreach (var id in new[] { "Room:1", "Room:2", "Room:3" })
+        {
+            feed.UpsertEntity(id, "Room", new Dictionary<string, object?> { ["temperature"] = 20.5, ["name"] = "<b>" + id + "</b>" });
+        }
+
+        feed.UpsertEntity("Room:1", "Room", new Dictionary<string, object?> { ["temperature"] = 23.25 });
+        feed.Tick(sampleMetrics: false);
+        await using var server = await DashboardServer.StartAsync(new DashboardServerOptions { Feed = feed, Port = FreePort.Next() }, CancellationToken.None);
+
+        var (page, problems) = await OpenAsync(1366, 768);
+        await page.GotoAsync(server.BaseAddress.ToString());
+        await page.WaitForFunctionAsync("() => document.getElementById('entities').dataset.count === '3'", null, new PageWaitForFunctionOptions { Timeout = 20_000 });
+
+        var ids = await page.Locator("#entities tbody tr").EvaluateAllAsync<string[]>("rows => rows.map(r => r.dataset.entityId)");
+        ids.ShouldBe(["Room:1", "Room:3", "Room:2"]);
+        var first = await page.Locator("#entities tbody tr").First.Locator("td").AllTextContentsAsync();
+        first.ShouldContain("23.25");
+        first.ShouldContain("<b>Room:1</b>");
+        problems.ShouldBeEmpty();
+        await page.CloseAsync();
+    }
+
     private async Task<(IPage Page, List<string> Problems)> OpenAsync(int width, int height)
     {
         var page = await chromium.Browser.NewPageAsync(new BrowserNewPageOptions { ViewportSize = new ViewportSize { Width = width, Height = height } });
