@@ -53,14 +53,22 @@ public sealed class DashboardServer : IAsyncDisposable
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(5));
         var address = options.Host switch
         {
-            "*" => IPAddress.IPv6Any,
+            "*" => IPAddress.Any,
             "localhost" => IPAddress.Loopback,
             _ => IPAddress.Parse(options.Host),
         };
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             kestrel.AddServerHeader = false;
-            kestrel.Listen(address, options.Port);
+            if (options.Host == "*")
+            {
+                // IPv6 and IPv4 where the machine has both, IPv4 alone otherwise.
+                kestrel.ListenAnyIP(options.Port);
+            }
+            else
+            {
+                kestrel.Listen(address, options.Port);
+            }
         });
 
         var app = builder.Build();
