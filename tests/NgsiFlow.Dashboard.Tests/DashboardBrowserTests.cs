@@ -41,7 +41,7 @@ public sealed class DashboardBrowserTests(ChromiumFixture chromium, ITestOutputH
         (await page.Locator(".uplot canvas").CountAsync()).ShouldBeGreaterThanOrEqualTo(6);
 
         // Let a few more frames land so the screenshot shows a lived-in page.
-        await page.WaitForTimeoutAsync(2500);
+        await page.WaitForTimeoutAsync(4000);
         var full = Artifact("dashboard-1440x900.png");
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = full, FullPage = true });
         await page.SetViewportSizeAsync(1366, 768);

@@ -93,7 +93,7 @@ function axis(label, extra) {
     labelSize: label ? 18 : 0,
     labelFont: '600 11px ' + getComputedStyle(document.body).fontFamily,
     font: '11px ' + getComputedStyle(document.body).fontFamily,
-    stroke: '#5d6878',
+    stroke: '#505b6b',
     grid: { stroke: '#edf0f5', width: 1 },
     ticks: { stroke: '#dfe4ec', width: 1, size: 4 },
     size: 46,
