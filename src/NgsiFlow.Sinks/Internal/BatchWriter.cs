@@ -46,15 +46,29 @@ internal sealed class BatchWriter<TRecord> : IAsyncDisposable
     }
 
     /// <summary>Queues records; the task completes when the destination acknowledged all of them.</summary>
-    public async Task EnqueueAsync(List<TRecord> records, CancellationToken cancellationToken)
+    /// <remarks>
+    /// Without a cancellable token the caller gets the request's own task, so it is complete by the time a later
+    /// flush completes; with one, the caller may stop waiting, but records already queued are still written.
+    /// </remarks>
+    public Task EnqueueAsync(List<TRecord> records, CancellationToken cancellationToken)
     {
         ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
         if (records.Count == 0)
         {
-            return;
+            return Task.CompletedTask;
         }
 
         var request = new Request(records);
+        if (_requests.Writer.TryWrite(request))
+        {
+            return cancellationToken.CanBeCanceled ? request.Done.Task.WaitAsync(cancellationToken) : request.Done.Task;
+        }
+
+        return EnqueueSlowlyAsync(request, cancellationToken);
+    }
+
+    private async Task EnqueueSlowlyAsync(Request request, CancellationToken cancellationToken)
+    {
         await _requests.Writer.WriteAsync(request, cancellationToken).ConfigureAwait(false);
         await request.Done.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
     }
