@@ -37,8 +37,13 @@ public sealed class InfluxPoint
     {
         CheckName(key, nameof(key), "tag key");
         CheckName(value, nameof(value), $"value of tag '{key}'");
-        var index = _tags.FindIndex(t => string.CompareOrdinal(t.Key, key) >= 0);
-        if (index < 0)
+        var index = 0;
+        while (index < _tags.Count && string.CompareOrdinal(_tags[index].Key, key) < 0)
+        {
+            index++;
+        }
+
+        if (index == _tags.Count)
         {
             _tags.Add(new(key, value));
         }
@@ -60,7 +65,16 @@ public sealed class InfluxPoint
     public InfluxPoint Field(string key, InfluxFieldValue value)
     {
         CheckName(key, nameof(key), "field key");
-        var index = _fields.FindIndex(f => string.Equals(f.Key, key, StringComparison.Ordinal));
+        var index = -1;
+        for (var i = 0; i < _fields.Count; i++)
+        {
+            if (string.Equals(_fields[i].Key, key, StringComparison.Ordinal))
+            {
+                index = i;
+                break;
+            }
+        }
+
         if (index >= 0)
         {
             _fields[index] = new(key, value);
@@ -90,12 +104,7 @@ public sealed class InfluxPoint
     }
 
     /// <summary>The point as one line of line protocol (nanosecond timestamps), without the trailing newline.</summary>
-    public override string ToString()
-    {
-        var builder = new System.Text.StringBuilder();
-        Internal.LineProtocol.Append(builder, this, InfluxPrecision.Nanoseconds);
-        return builder.ToString();
-    }
+    public override string ToString() => Internal.LineProtocol.ToLine(this);
 
     private static void CheckName(string value, string parameter, string what)
     {
@@ -105,7 +114,7 @@ public sealed class InfluxPoint
             throw new ArgumentException($"The InfluxDB {what} must not be empty.", parameter);
         }
 
-        if (value.Contains('\n', StringComparison.Ordinal) || value.Contains('\r', StringComparison.Ordinal))
+        if (value.AsSpan().IndexOfAny('\n', '\r') >= 0)
         {
             throw new ArgumentException($"The InfluxDB {what} '{value.ReplaceLineEndings(" ")}' contains a line break, which line protocol cannot carry.", parameter);
         }

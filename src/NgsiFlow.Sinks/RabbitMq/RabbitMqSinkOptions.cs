@@ -24,7 +24,7 @@ public sealed class RabbitMqSinkOptions : SinkOptions
     /// <summary>The content type of messages that name none. Default <c>application/json</c>.</summary>
     public string? ContentType { get; set; } = "application/json";
 
-    /// <summary>Publishes awaiting their confirmation at once, at most. Default 1,024.</summary>
+    /// <summary>Publishes awaiting their confirmation at once, at most (a window sliding over the batch). Default 1,024.</summary>
     public int MaxOutstandingConfirms { get; set; } = 1024;
 
     /// <summary>The connection name shown in the management UI. Default <c>ngsiflow-sink-NAME</c>.</summary>

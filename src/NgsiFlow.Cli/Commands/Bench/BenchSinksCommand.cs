@@ -25,9 +25,9 @@ internal static class BenchSinksCommand
 
     public static Command Create()
     {
-        var influx = new Option<Uri?>("--influx") { Description = "InfluxDB 1.x base address, e.g. http://127.0.0.1:8086/ (databases ngsiflow_bench_* are recreated)." };
+        var influx = new Option<string?>("--influx") { Description = "InfluxDB 1.x base address, e.g. http://127.0.0.1:8086/ (databases ngsiflow_bench_* are recreated)." };
         var postgres = new Option<string?>("--postgres") { Description = "Npgsql connection string (tables ngsiflow_bench_* are recreated)." };
-        var rabbit = new Option<Uri?>("--rabbitmq") { Description = "AMQP URI, e.g. amqp://guest:guest@127.0.0.1:5672/ (queues ngsiflow.bench.* are recreated)." };
+        var rabbit = new Option<string?>("--rabbitmq") { Description = "AMQP URI, e.g. amqp://guest:guest@127.0.0.1:5672/ (queues ngsiflow.bench.* are recreated)." };
         var seconds = new Option<double>("--seconds") { Description = "Duration of each measurement (the sink, then its reference).", DefaultValueFactory = _ => 10 };
         var batchSize = new Option<int>("--batch-size") { Description = "Records per write (the sink's MaxBatchSize and the reference's batch).", DefaultValueFactory = _ => 5000 };
         var command = new Command("sinks", "Throughput of the InfluxDB, PostgreSQL and RabbitMQ sinks next to the bare client library.");
@@ -47,8 +47,14 @@ internal static class BenchSinksCommand
                 return 2;
             }
 
+            if (!TryAddress(parseResult.GetValue(influx), "--influx", ["http", "https"], output, out var influxUri)
+                || !TryAddress(parseResult.GetValue(rabbit), "--rabbitmq", ["amqp", "amqps"], output, out var rabbitUri))
+            {
+                return 2;
+            }
+
             var results = new List<BenchResult>();
-            if (parseResult.GetValue(influx) is { } influxUri)
+            if (influxUri is not null)
             {
                 results.Add(await BenchInfluxAsync(influxUri, duration, size, output, cancellationToken).ConfigureAwait(false));
             }
@@ -58,7 +64,7 @@ internal static class BenchSinksCommand
                 results.Add(await BenchPostgresAsync(connectionString, duration, size, output, cancellationToken).ConfigureAwait(false));
             }
 
-            if (parseResult.GetValue(rabbit) is { } rabbitUri)
+            if (rabbitUri is not null)
             {
                 results.Add(await BenchRabbitMqAsync(rabbitUri, duration, Math.Min(size, 1000), output, cancellationToken).ConfigureAwait(false));
             }
@@ -69,14 +75,19 @@ internal static class BenchSinksCommand
                 return 2;
             }
 
-            var table = new Table().AddColumns("sink", "unit", "batch", "sink rate", "reference rate", "ratio", "reference");
+            var table = new Table().AddColumns("sink", "unit", "batch", "sink rate", "reference rate", "ratio");
             foreach (var r in results)
             {
-                table.AddRow(r.Sink, r.Unit, F(r.BatchSize), F(r.SinkRate), F(r.ReferenceRate), r.Ratio.ToString("0.00", CultureInfo.InvariantCulture), Markup.Escape(r.Reference));
+                table.AddRow(r.Sink, r.Unit, F(r.BatchSize), F(r.SinkRate), F(r.ReferenceRate), r.Ratio.ToString("0.00", CultureInfo.InvariantCulture));
             }
 
             var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(output) });
             console.Write(table);
+            foreach (var r in results)
+            {
+                await output.WriteLineAsync($"reference for {r.Sink}: {r.Reference}").ConfigureAwait(false);
+            }
+
             var json = JsonSerializer.Serialize(new
             {
                 bench = "sinks",
@@ -87,6 +98,24 @@ internal static class BenchSinksCommand
             return 0;
         });
         return command;
+    }
+
+    private static bool TryAddress(string? text, string option, string[] schemes, TextWriter output, out Uri? uri)
+    {
+        uri = null;
+        if (text is null)
+        {
+            return true;
+        }
+
+        if (Uri.TryCreate(text, UriKind.Absolute, out var parsed) && schemes.Contains(parsed.Scheme))
+        {
+            uri = parsed;
+            return true;
+        }
+
+        output.WriteLine($"{option}: '{text}' is not an absolute {string.Join(" or ", schemes)} address.");
+        return false;
     }
 
     private static string F(double value) => value.ToString("#,0", CultureInfo.InvariantCulture);
@@ -113,29 +142,20 @@ internal static class BenchSinksCommand
             return Encoding.UTF8.GetBytes(text.ToString());
         }).ToArray();
 
-        await output.WriteLineAsync($"InfluxDB {server}: sink, {duration.TotalSeconds:0.#} s...").ConfigureAwait(false);
+        await output.WriteLineAsync($"InfluxDB {server}: sink and reference, {duration.TotalSeconds:0.#} s each, interleaved...").ConfigureAwait(false);
         var options = new InfluxDbSinkOptions { ServerUri = server, Database = "ngsiflow_bench_sink", MaxBatchSize = batchSize, Name = "bench-influxdb" };
-        long sinkPoints = 0;
-        double sinkSeconds;
-        await using (var sink = new InfluxDbSink<BenchReading>(options, r => new InfluxPoint("machine").Tag("sensor", r.SensorTag).Field("temperature", r.Value).Field("seq", r.Sequence).AtNanoseconds(r.Nanoseconds)))
-        {
-            sinkSeconds = await RunAsync(duration, async n =>
+        await using var sink = new InfluxDbSink<BenchReading>(options, r => new InfluxPoint("machine").Tag("sensor", r.SensorTag).Field("temperature", r.Value).Field("seq", r.Sequence).AtNanoseconds(r.Nanoseconds));
+        var (sinkBatches, sinkSeconds, referenceBatches, referenceSeconds) = await InterleaveAsync(
+            duration,
+            n => sink.WriteAsync(batches[n % InfluxBodies], cancellationToken).AsTask(),
+            async n =>
             {
-                await sink.WriteAsync(batches[n % InfluxBodies], cancellationToken).ConfigureAwait(false);
-                sinkPoints += batchSize;
+                using var content = new ByteArrayContent(bodies[n % InfluxBodies]);
+                content.Headers.ContentType = new MediaTypeHeaderValue("text/plain");
+                using var response = await http.PostAsync(new Uri("write?db=ngsiflow_bench_ref&precision=ns", UriKind.Relative), content, cancellationToken).ConfigureAwait(false);
+                response.EnsureSuccessStatusCode();
             }).ConfigureAwait(false);
-        }
-
-        await output.WriteLineAsync("InfluxDB: reference (HttpClient POST of pre-built line protocol)...").ConfigureAwait(false);
-        long referencePoints = 0;
-        var referenceSeconds = await RunAsync(duration, async n =>
-        {
-            using var content = new ByteArrayContent(bodies[n % InfluxBodies]);
-            content.Headers.ContentType = new MediaTypeHeaderValue("text/plain");
-            using var response = await http.PostAsync(new Uri("write?db=ngsiflow_bench_ref&precision=ns", UriKind.Relative), content, cancellationToken).ConfigureAwait(false);
-            response.EnsureSuccessStatusCode();
-            referencePoints += batchSize;
-        }).ConfigureAwait(false);
+        var (sinkPoints, referencePoints) = (sinkBatches * batchSize, referenceBatches * batchSize);
 
         return new BenchResult("influxdb", "points/s", batchSize, sinkPoints, sinkSeconds, referencePoints, referenceSeconds, "HttpClient POST /write of pre-built line protocol");
     }
@@ -149,47 +169,39 @@ internal static class BenchSinksCommand
             "bench", "/plant", $"urn:ngsi-ld:Machine:{i % PointSeries}", "Machine", "temperature", "Number",
             (20 + (i % 50) * 0.25).ToString("R", CultureInfo.InvariantCulture), received.AddMilliseconds(-i), received)).ToArray();
 
-        await output.WriteLineAsync($"PostgreSQL: sink, {duration.TotalSeconds:0.#} s...").ConfigureAwait(false);
+        await output.WriteLineAsync($"PostgreSQL: sink and reference, {duration.TotalSeconds:0.#} s each, interleaved...").ConfigureAwait(false);
         var options = new PostgreSqlHistorySinkOptions { ConnectionString = connectionString, Table = "ngsiflow_bench_sink", MaxBatchSize = batchSize, Name = "bench-postgresql" };
-        long sinkRows = 0;
-        double sinkSeconds;
-        await using (var sink = new PostgreSqlHistorySink<EntityAttributeRow>(options, r => r))
-        {
-            await sink.WriteAsync(rows.AsMemory(0, 1), cancellationToken).ConfigureAwait(false);
-            sinkSeconds = await RunAsync(duration, async _ =>
-            {
-                await sink.WriteAsync(rows, cancellationToken).ConfigureAwait(false);
-                sinkRows += batchSize;
-            }).ConfigureAwait(false);
-        }
+        await using var sink = new PostgreSqlHistorySink<EntityAttributeRow>(options, r => r);
+        await sink.WriteAsync(rows.AsMemory(0, 1), cancellationToken).ConfigureAwait(false);
 
         // Same table shape (columns, identity, index) for the reference.
         await ExecuteAsync(dataSource, "CREATE TABLE ngsiflow_bench_ref (LIKE ngsiflow_bench_sink INCLUDING ALL)", cancellationToken).ConfigureAwait(false);
-        await output.WriteLineAsync("PostgreSQL: reference (Npgsql binary COPY of the same rows)...").ConfigureAwait(false);
-        long referenceRows = 0;
-        var referenceSeconds = await RunAsync(duration, async _ =>
-        {
-            await using var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-            await using var importer = await connection.BeginBinaryImportAsync(
-                "COPY ngsiflow_bench_ref (tenant, service_path, entity_id, entity_type, attribute, attribute_type, value, observed_at, received_at) FROM STDIN (FORMAT BINARY)",
-                cancellationToken).ConfigureAwait(false);
-            foreach (var row in rows)
+        var (sinkBatches, sinkSeconds, referenceBatches, referenceSeconds) = await InterleaveAsync(
+            duration,
+            _ => sink.WriteAsync(rows, cancellationToken).AsTask(),
+            async _ =>
             {
-                await importer.StartRowAsync(cancellationToken).ConfigureAwait(false);
-                await importer.WriteAsync(row.Tenant, NpgsqlDbType.Text, cancellationToken).ConfigureAwait(false);
-                await importer.WriteAsync(row.ServicePath, NpgsqlDbType.Text, cancellationToken).ConfigureAwait(false);
-                await importer.WriteAsync(row.EntityId, NpgsqlDbType.Text, cancellationToken).ConfigureAwait(false);
-                await importer.WriteAsync(row.EntityType, NpgsqlDbType.Text, cancellationToken).ConfigureAwait(false);
-                await importer.WriteAsync(row.Attribute, NpgsqlDbType.Text, cancellationToken).ConfigureAwait(false);
-                await importer.WriteAsync(row.AttributeType, NpgsqlDbType.Text, cancellationToken).ConfigureAwait(false);
-                await importer.WriteAsync(row.Value!, NpgsqlDbType.Jsonb, cancellationToken).ConfigureAwait(false);
-                await importer.WriteAsync(row.ObservedAt, NpgsqlDbType.TimestampTz, cancellationToken).ConfigureAwait(false);
-                await importer.WriteAsync(row.ReceivedAt, NpgsqlDbType.TimestampTz, cancellationToken).ConfigureAwait(false);
-            }
+                await using var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+                await using var importer = await connection.BeginBinaryImportAsync(
+                    "COPY ngsiflow_bench_ref (tenant, service_path, entity_id, entity_type, attribute, attribute_type, value, observed_at, received_at) FROM STDIN (FORMAT BINARY)",
+                    cancellationToken).ConfigureAwait(false);
+                foreach (var row in rows)
+                {
+                    await importer.StartRowAsync(cancellationToken).ConfigureAwait(false);
+                    await importer.WriteAsync(row.Tenant, NpgsqlDbType.Text, cancellationToken).ConfigureAwait(false);
+                    await importer.WriteAsync(row.ServicePath, NpgsqlDbType.Text, cancellationToken).ConfigureAwait(false);
+                    await importer.WriteAsync(row.EntityId, NpgsqlDbType.Text, cancellationToken).ConfigureAwait(false);
+                    await importer.WriteAsync(row.EntityType, NpgsqlDbType.Text, cancellationToken).ConfigureAwait(false);
+                    await importer.WriteAsync(row.Attribute, NpgsqlDbType.Text, cancellationToken).ConfigureAwait(false);
+                    await importer.WriteAsync(row.AttributeType, NpgsqlDbType.Text, cancellationToken).ConfigureAwait(false);
+                    await importer.WriteAsync(row.Value!, NpgsqlDbType.Jsonb, cancellationToken).ConfigureAwait(false);
+                    await importer.WriteAsync(row.ObservedAt, NpgsqlDbType.TimestampTz, cancellationToken).ConfigureAwait(false);
+                    await importer.WriteAsync(row.ReceivedAt, NpgsqlDbType.TimestampTz, cancellationToken).ConfigureAwait(false);
+                }
 
-            await importer.CompleteAsync(cancellationToken).ConfigureAwait(false);
-            referenceRows += batchSize;
-        }).ConfigureAwait(false);
+                await importer.CompleteAsync(cancellationToken).ConfigureAwait(false);
+            }).ConfigureAwait(false);
+        var (sinkRows, referenceRows) = (sinkBatches * batchSize, referenceBatches * batchSize);
 
         return new BenchResult("postgresql", "rows/s", batchSize, sinkRows, sinkSeconds, referenceRows, referenceSeconds, "Npgsql binary COPY of the same rows");
     }
@@ -214,53 +226,72 @@ internal static class BenchSinksCommand
             .Select(i => JsonSerializer.SerializeToUtf8Bytes(new { id = $"urn:ngsi-ld:Machine:{i % PointSeries}", temperature = 20 + (i % 50) * 0.25, regime = i % 3 }))
             .ToArray();
 
-        await output.WriteLineAsync($"RabbitMQ: sink, {duration.TotalSeconds:0.#} s...").ConfigureAwait(false);
+        await output.WriteLineAsync($"RabbitMQ: sink and reference, {duration.TotalSeconds:0.#} s each, interleaved...").ConfigureAwait(false);
         var options = new RabbitMqSinkOptions { Uri = uri, RoutingKey = sinkQueue, MaxBatchSize = batchSize, MaxOutstandingConfirms = maxOutstanding, Name = "bench-rabbitmq" };
-        long sinkMessages = 0;
-        double sinkSeconds;
-        await using (var sink = new RabbitMqSink<byte[]>(options, body => new RabbitMqMessage(body)))
-        {
-            sinkSeconds = await RunAsync(duration, async _ =>
-            {
-                await sink.WriteAsync(bodies, cancellationToken).ConfigureAwait(false);
-                sinkMessages += batchSize;
-            }).ConfigureAwait(false);
-        }
-
-        await PurgeAsync(connection, sinkQueue, cancellationToken).ConfigureAwait(false);
-        await output.WriteLineAsync("RabbitMQ: reference (BasicPublishAsync with tracked confirms)...").ConfigureAwait(false);
-        long referenceMessages = 0;
+        await using var sink = new RabbitMqSink<byte[]>(options, body => new RabbitMqMessage(body));
         await using var channel = await connection.CreateChannelAsync(
-            new CreateChannelOptions(publisherConfirmationsEnabled: true, publisherConfirmationTrackingEnabled: true, outstandingPublisherConfirmationsRateLimiter: new ThrottlingRateLimiter(maxOutstanding)),
+            new CreateChannelOptions(publisherConfirmationsEnabled: true, publisherConfirmationTrackingEnabled: true, outstandingPublisherConfirmationsRateLimiter: null),
             cancellationToken).ConfigureAwait(false);
         var properties = new BasicProperties { Persistent = true, ContentType = "application/json" };
-        var referenceSeconds = await RunAsync(duration, async _ =>
-        {
-            var publishes = new Task[bodies.Length];
-            for (var i = 0; i < bodies.Length; i++)
+        var (sinkBatches, sinkSeconds, referenceBatches, referenceSeconds) = await InterleaveAsync(
+            duration,
+            _ => sink.WriteAsync(bodies, cancellationToken).AsTask(),
+            async _ =>
             {
-                publishes[i] = channel.BasicPublishAsync(string.Empty, referenceQueue, mandatory: true, properties, bodies[i], cancellationToken).AsTask();
-            }
+                var inFlight = new Queue<Task>();
+                foreach (var body in bodies)
+                {
+                    if (inFlight.Count >= maxOutstanding)
+                    {
+                        await inFlight.Dequeue().ConfigureAwait(false);
+                    }
 
-            await Task.WhenAll(publishes).ConfigureAwait(false);
-            referenceMessages += batchSize;
-        }).ConfigureAwait(false);
+                    inFlight.Enqueue(channel.BasicPublishAsync(string.Empty, referenceQueue, mandatory: true, properties, body, cancellationToken).AsTask());
+                }
+
+                while (inFlight.Count > 0)
+                {
+                    await inFlight.Dequeue().ConfigureAwait(false);
+                }
+            }).ConfigureAwait(false);
+        var (sinkMessages, referenceMessages) = (sinkBatches * batchSize, referenceBatches * batchSize);
+        await PurgeAsync(connection, sinkQueue, cancellationToken).ConfigureAwait(false);
         await PurgeAsync(connection, referenceQueue, cancellationToken).ConfigureAwait(false);
 
-        return new BenchResult("rabbitmq", "messages/s", batchSize, sinkMessages, sinkSeconds, referenceMessages, referenceSeconds, "BasicPublishAsync loop, tracked confirms, persistent, mandatory");
+        return new BenchResult("rabbitmq", "messages/s", batchSize, sinkMessages, sinkSeconds, referenceMessages, referenceSeconds, "BasicPublishAsync loop, tracked confirms, 1,024 in flight, persistent, mandatory");
     }
 
-    /// <summary>Runs <paramref name="step"/> until <paramref name="duration"/> has passed; returns the seconds taken.</summary>
-    private static async Task<double> RunAsync(TimeSpan duration, Func<int, Task> step)
+    /// <summary>
+    /// Runs the sink's and the reference's steps in alternating slices (one warm-up step each first), so that both
+    /// meet the same machine load; returns the steps done and seconds spent by each.
+    /// </summary>
+    private static async Task<(long SinkSteps, double SinkSeconds, long ReferenceSteps, double ReferenceSeconds)> InterleaveAsync(
+        TimeSpan duration, Func<int, Task> sinkStep, Func<int, Task> referenceStep)
     {
-        var watch = Stopwatch.StartNew();
-        var n = 0;
-        while (watch.Elapsed < duration)
+        const int slices = 10;
+        await sinkStep(0).ConfigureAwait(false);
+        await referenceStep(0).ConfigureAwait(false);
+        var slice = duration / slices;
+        long sinkSteps = 1, referenceSteps = 1;
+        double sinkSeconds = 0, referenceSeconds = 0;
+        for (var i = 0; i < slices; i++)
         {
-            await step(n++).ConfigureAwait(false);
+            (sinkSteps, sinkSeconds) = await RunSliceAsync(slice, sinkStep, sinkSteps, sinkSeconds).ConfigureAwait(false);
+            (referenceSteps, referenceSeconds) = await RunSliceAsync(slice, referenceStep, referenceSteps, referenceSeconds).ConfigureAwait(false);
         }
 
-        return watch.Elapsed.TotalSeconds;
+        return (sinkSteps - 1, sinkSeconds, referenceSteps - 1, referenceSeconds);
+    }
+
+    private static async Task<(long Steps, double Seconds)> RunSliceAsync(TimeSpan slice, Func<int, Task> step, long steps, double seconds)
+    {
+        var watch = Stopwatch.StartNew();
+        while (watch.Elapsed < slice)
+        {
+            await step((int)(steps++ % int.MaxValue)).ConfigureAwait(false);
+        }
+
+        return (steps, seconds + watch.Elapsed.TotalSeconds);
     }
 
     private static BenchReading Reading(int batch, int index, int batchSize)

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
@@ -12,6 +13,7 @@ internal sealed class InfluxTransport : SinkTransport<InfluxPoint>
     private readonly InfluxDbSinkOptions _options;
     private readonly Uri _writeUri;
     private readonly Action<string> _created;
+    private readonly ArrayBufferWriter<byte> _body = new(64 * 1024);
     private bool _databaseReady;
 
     public InfluxTransport(InfluxDbSinkOptions options, Action<string> created)
@@ -52,14 +54,16 @@ internal sealed class InfluxTransport : SinkTransport<InfluxPoint>
             await CreateDatabaseAsync(cancellationToken).ConfigureAwait(false);
         }
 
-        var builder = new StringBuilder(batch.Records.Count * 64);
+        // One buffer reused batch after batch: the writer loop sends one batch at a time.
+        _body.ResetWrittenCount();
         foreach (var point in batch.Records)
         {
-            LineProtocol.Append(builder, point, _options.Precision);
-            builder.Append('\n');
+            LineProtocol.Write(_body, point, _options.Precision);
+            _body.GetSpan(1)[0] = (byte)'\n';
+            _body.Advance(1);
         }
 
-        using var content = new ByteArrayContent(Encoding.UTF8.GetBytes(builder.ToString()));
+        using var content = new ReadOnlyMemoryContent(_body.WrittenMemory);
         content.Headers.ContentType = new MediaTypeHeaderValue("text/plain") { CharSet = "utf-8" };
         using var response = await _http.PostAsync(_writeUri, content, cancellationToken).ConfigureAwait(false);
         await EnsureSuccessAsync(response, cancellationToken).ConfigureAwait(false);

@@ -1,11 +1,18 @@
+using System.Buffers;
 using System.Globalization;
 using System.Text;
 
 namespace NgsiFlow.Sinks.InfluxDb.Internal;
 
-/// <summary>Writes points as InfluxDB 1.x line protocol, escaping each element by its own rules.</summary>
+/// <summary>Writes points as InfluxDB 1.x line protocol in UTF-8, escaping each element by its own rules.</summary>
 internal static class LineProtocol
 {
+    // Measurements escape commas and spaces; tag keys, tag values and field keys also escape equals signs;
+    // string field values escape double quotes and backslashes (and may hold line breaks inside the quotes).
+    private static readonly SearchValues<char> MeasurementSpecials = SearchValues.Create(", ");
+    private static readonly SearchValues<char> KeySpecials = SearchValues.Create(", =");
+    private static readonly SearchValues<char> StringSpecials = SearchValues.Create("\"\\");
+
     public static string PrecisionParameter(InfluxPrecision precision) => precision switch
     {
         InfluxPrecision.Microseconds => "u",
@@ -14,41 +21,43 @@ internal static class LineProtocol
         _ => "ns",
     };
 
-    public static void Append(StringBuilder builder, InfluxPoint point, InfluxPrecision precision)
+    public static string ToLine(InfluxPoint point)
+    {
+        var buffer = new ArrayBufferWriter<byte>(128);
+        Write(buffer, point, InfluxPrecision.Nanoseconds);
+        return Encoding.UTF8.GetString(buffer.WrittenSpan);
+    }
+
+    public static void Write(IBufferWriter<byte> output, InfluxPoint point, InfluxPrecision precision)
     {
         if (point.Fields.Count == 0)
         {
             throw new ArgumentException($"The InfluxDB point of measurement '{point.Measurement}' has no field; line protocol needs at least one.", nameof(point));
         }
 
-        // Measurements escape commas and spaces; tag keys, tag values and field keys also escape equals signs.
-        AppendEscaped(builder, point.Measurement, escapeEquals: false);
-        foreach (var (key, value) in point.Tags)
+        WriteEscaped(output, point.Measurement, MeasurementSpecials);
+        var tags = point.Tags;
+        for (var i = 0; i < tags.Count; i++)
         {
-            builder.Append(',');
-            AppendEscaped(builder, key, escapeEquals: true);
-            builder.Append('=');
-            AppendEscaped(builder, value, escapeEquals: true);
+            WriteByte(output, (byte)',');
+            WriteEscaped(output, tags[i].Key, KeySpecials);
+            WriteByte(output, (byte)'=');
+            WriteEscaped(output, tags[i].Value, KeySpecials);
         }
 
-        builder.Append(' ');
-        var first = true;
-        foreach (var (key, value) in point.Fields)
+        var fields = point.Fields;
+        for (var i = 0; i < fields.Count; i++)
         {
-            if (!first)
-            {
-                builder.Append(',');
-            }
-
-            first = false;
-            AppendEscaped(builder, key, escapeEquals: true);
-            builder.Append('=');
-            AppendValue(builder, value);
+            WriteByte(output, i == 0 ? (byte)' ' : (byte)',');
+            WriteEscaped(output, fields[i].Key, KeySpecials);
+            WriteByte(output, (byte)'=');
+            WriteValue(output, fields[i].Value);
         }
 
         if (point.TimestampNanoseconds is { } nanoseconds)
         {
-            builder.Append(' ').Append((nanoseconds / Divisor(precision)).ToString(CultureInfo.InvariantCulture));
+            WriteByte(output, (byte)' ');
+            WriteFormattable(output, nanoseconds / Divisor(precision));
         }
     }
 
@@ -60,46 +69,69 @@ internal static class LineProtocol
         _ => 1,
     };
 
-    private static void AppendValue(StringBuilder builder, InfluxFieldValue value)
+    private static void WriteValue(IBufferWriter<byte> output, InfluxFieldValue value)
     {
         switch (value.Kind)
         {
             case InfluxFieldKind.Float:
-                builder.Append(value.AsFloat.ToString("R", CultureInfo.InvariantCulture));
+                WriteFormattable(output, value.AsFloat);
                 break;
             case InfluxFieldKind.Integer:
-                builder.Append(value.AsInteger.ToString(CultureInfo.InvariantCulture)).Append('i');
+                WriteFormattable(output, value.AsInteger);
+                WriteByte(output, (byte)'i');
                 break;
             case InfluxFieldKind.Boolean:
-                builder.Append(value.AsBoolean ? "true" : "false");
+                output.Write(value.AsBoolean ? "true"u8 : "false"u8);
                 break;
             default:
-                builder.Append('"');
-                foreach (var c in value.AsString)
-                {
-                    if (c is '"' or '\\')
-                    {
-                        builder.Append('\\');
-                    }
-
-                    builder.Append(c);
-                }
-
-                builder.Append('"');
+                WriteByte(output, (byte)'"');
+                WriteEscaped(output, value.AsString, StringSpecials);
+                WriteByte(output, (byte)'"');
                 break;
         }
     }
 
-    private static void AppendEscaped(StringBuilder builder, string text, bool escapeEquals)
+    private static void WriteEscaped(IBufferWriter<byte> output, string text, SearchValues<char> specials)
     {
-        foreach (var c in text)
+        var rest = text.AsSpan();
+        int index;
+        while ((index = rest.IndexOfAny(specials)) >= 0)
         {
-            if (c is ',' or ' ' || (escapeEquals && c == '='))
-            {
-                builder.Append('\\');
-            }
-
-            builder.Append(c);
+            WriteUtf8(output, rest[..index]);
+            WriteByte(output, (byte)'\\');
+            WriteUtf8(output, rest.Slice(index, 1));
+            rest = rest[(index + 1)..];
         }
+
+        WriteUtf8(output, rest);
+    }
+
+    private static void WriteUtf8(IBufferWriter<byte> output, ReadOnlySpan<char> text)
+    {
+        if (text.IsEmpty)
+        {
+            return;
+        }
+
+        var span = output.GetSpan(Encoding.UTF8.GetMaxByteCount(text.Length));
+        output.Advance(Encoding.UTF8.GetBytes(text, span));
+    }
+
+    private static void WriteByte(IBufferWriter<byte> output, byte value)
+    {
+        output.GetSpan(1)[0] = value;
+        output.Advance(1);
+    }
+
+    private static void WriteFormattable<T>(IBufferWriter<byte> output, T value)
+        where T : IUtf8SpanFormattable
+    {
+        var span = output.GetSpan(32);
+        if (!value.TryFormat(span, out var written, default, CultureInfo.InvariantCulture))
+        {
+            throw new InvalidOperationException($"Could not format {value} for line protocol.");
+        }
+
+        output.Advance(written);
     }
 }

@@ -51,8 +51,30 @@ internal sealed class RabbitMqTransport : SinkTransport<RabbitMqMessage>
             throw;
         }
 
-        var pending = new List<(int Index, Task Publish)>(records.Count);
-        for (var i = 0; i < records.Count; i++)
+        // At most MaxOutstandingConfirms publishes await their confirm at once; the oldest is awaited first, so a
+        // window of in-flight messages slides over the batch without the client library's throttling delays.
+        var inFlight = new Queue<(int Index, Task Publish)>();
+        Exception? firstError = null;
+        var unroutable = new List<int>();
+        async Task SettleOldestAsync()
+        {
+            var (index, publish) = inFlight.Dequeue();
+            try
+            {
+                await publish.ConfigureAwait(false);
+                acknowledged[index] = true;
+            }
+            catch (PublishException exception) when (exception.IsReturn)
+            {
+                unroutable.Add(index);
+            }
+            catch (Exception exception) when (exception is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+            {
+                firstError ??= exception;
+            }
+        }
+
+        for (var i = 0; i < records.Count && firstError is null; i++)
         {
             if (acknowledged[i])
             {
@@ -71,26 +93,17 @@ internal sealed class RabbitMqTransport : SinkTransport<RabbitMqMessage>
                 properties.Headers = new Dictionary<string, object?>(headers);
             }
 
-            pending.Add((i, PublishAsync(channel, message, properties, cancellationToken)));
+            if (inFlight.Count >= _options.MaxOutstandingConfirms)
+            {
+                await SettleOldestAsync().ConfigureAwait(false);
+            }
+
+            inFlight.Enqueue((i, PublishAsync(channel, message, properties, cancellationToken)));
         }
 
-        Exception? firstError = null;
-        var unroutable = new List<int>();
-        foreach (var (index, publish) in pending)
+        while (inFlight.Count > 0)
         {
-            try
-            {
-                await publish.ConfigureAwait(false);
-                acknowledged[index] = true;
-            }
-            catch (PublishException exception) when (exception.IsReturn)
-            {
-                unroutable.Add(index);
-            }
-            catch (Exception exception) when (exception is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
-            {
-                firstError ??= exception;
-            }
+            await SettleOldestAsync().ConfigureAwait(false);
         }
 
         if (unroutable.Count > 0)
@@ -134,7 +147,7 @@ internal sealed class RabbitMqTransport : SinkTransport<RabbitMqMessage>
             new CreateChannelOptions(
                 publisherConfirmationsEnabled: true,
                 publisherConfirmationTrackingEnabled: true,
-                outstandingPublisherConfirmationsRateLimiter: new ThrottlingRateLimiter(_options.MaxOutstandingConfirms)),
+                outstandingPublisherConfirmationsRateLimiter: null),
             cancellationToken).ConfigureAwait(false);
         return _channel;
     }
