@@ -192,6 +192,26 @@ public abstract class SinkComplianceTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task WriteAsync_callerCancelsWhileServerHolds_throwsCanceledAndTheSinkKeepsWorking()
+    {
+        var settings = new SinkTestSettings(Name());
+        await using var sink = CreateSink(settings, Proxy.Port);
+        using var cancel = new CancellationTokenSource();
+
+        Proxy.Hold();
+        var write = sink.WriteAsync(SinkEvent.Range(0, 5), cancel.Token).AsTask();
+        await Task.Delay(200);
+        await cancel.CancelAsync();
+        await Should.ThrowAsync<OperationCanceledException>(() => write.WaitAsync(Patience));
+
+        Proxy.Forward();
+        await sink.WriteAsync(SinkEvent.Range(5, 5), CancellationToken.None).AsTask().WaitAsync(Patience);
+
+        // The cancelled caller stopped waiting, but records already handed over are still delivered, in order.
+        (await ReadBackAsync()).ShouldBe(SinkEvent.Range(0, 10));
+    }
+
+    [Fact]
     public async Task WriteAsync_emptyBatch_completesWithoutContactingTheServer()
     {
         var settings = new SinkTestSettings(Name());
