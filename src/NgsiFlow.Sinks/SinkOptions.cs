@@ -38,9 +38,9 @@ public abstract class SinkOptions
             errors.Add($"MaxBatchSize must be at least 1 (was {MaxBatchSize}).");
         }
 
-        if (Linger < TimeSpan.Zero)
+        if (Linger < TimeSpan.Zero || Linger > TimeSpan.FromDays(1))
         {
-            errors.Add($"Linger must not be negative (was {Linger}).");
+            errors.Add($"Linger must be between zero and one day (was {Linger}).");
         }
 
         if (MaxPendingWrites < 1)

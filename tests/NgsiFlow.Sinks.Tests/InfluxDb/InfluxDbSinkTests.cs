@@ -124,7 +124,7 @@ public sealed class InfluxDbSinkTests(InfluxDbFixture fixture)
         error.Message.ShouldContain("ServerUri must be an absolute http or https address");
         error.Message.ShouldContain("Database is required");
         error.Message.ShouldContain("MaxBatchSize must be at least 1 (was 0)");
-        error.Message.ShouldContain("Linger must not be negative");
+        error.Message.ShouldContain("Linger must be between zero and one day");
     }
 
     private InfluxDbSink<InfluxPoint> CreateSink(bool createDatabase, InfluxPrecision precision = InfluxPrecision.Nanoseconds) =>
