@@ -13,7 +13,7 @@ internal sealed class InfluxTransport : SinkTransport<InfluxPoint>
     private readonly InfluxDbSinkOptions _options;
     private readonly Uri _writeUri;
     private readonly Action<string> _created;
-    private readonly ArrayBufferWriter<byte> _body = new(64 * 1024);
+    private ArrayBufferWriter<byte> _body = new(64 * 1024);
     private bool _databaseReady;
 
     public InfluxTransport(InfluxDbSinkOptions options, Action<string> created)
@@ -65,8 +65,17 @@ internal sealed class InfluxTransport : SinkTransport<InfluxPoint>
 
         using var content = new ReadOnlyMemoryContent(_body.WrittenMemory);
         content.Headers.ContentType = new MediaTypeHeaderValue("text/plain") { CharSet = "utf-8" };
-        using var response = await _http.PostAsync(_writeUri, content, cancellationToken).ConfigureAwait(false);
-        await EnsureSuccessAsync(response, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            using var response = await _http.PostAsync(_writeUri, content, cancellationToken).ConfigureAwait(false);
+            await EnsureSuccessAsync(response, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception exception) when (exception is not InfluxHttpException)
+        {
+            // An aborted request may still be reading the body; the retry must not rewrite it underneath.
+            _body = new ArrayBufferWriter<byte>(64 * 1024);
+            throw;
+        }
     }
 
     public override bool IsTransient(Exception exception) => exception switch
