@@ -116,6 +116,25 @@ internal sealed class BatchWriter<TRecord> : IAsyncDisposable
 
     private async Task RunAsync()
     {
+        try
+        {
+            await RunLoopAsync().ConfigureAwait(false);
+        }
+#pragma warning disable CA1031 // A broken loop must fail its waiting writers rather than leave them hanging.
+        catch (Exception exception)
+#pragma warning restore CA1031
+        {
+            var failure = new SinkWriteException(_transport.SinkType, _name, _transport.Target, $"the sink's writer stopped: {exception.Message}", 0, 0, false, exception);
+            _requests.Writer.TryComplete(failure);
+            while (_requests.Reader.TryRead(out var request))
+            {
+                request.Done.TrySetException(failure);
+            }
+        }
+    }
+
+    private async Task RunLoopAsync()
+    {
         var reader = _requests.Reader;
         Request? carry = null;
         while (carry is not null || await reader.WaitToReadAsync().ConfigureAwait(false))
