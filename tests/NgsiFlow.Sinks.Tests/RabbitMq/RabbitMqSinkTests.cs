@@ -75,6 +75,37 @@ public sealed class RabbitMqSinkTests(RabbitMqFixture fixture)
     }
 
     [Fact]
+    public async Task WriteAsync_brokerStoppedAndRestarted_retriesUntilItIsBackAndLosesNothing()
+    {
+        var queue = $"q{_id}";
+        await RabbitMqTestClient.DeclareQueueAsync(fixture.Server.Uri, queue);
+        using var metrics = new MetricsRecorder($"restart{_id}");
+        var options = new RabbitMqSinkOptions
+        {
+            Uri = fixture.Server.Uri, RoutingKey = queue, Name = $"restart{_id}",
+            Retry = new SinkRetryOptions { BaseDelay = TimeSpan.FromMilliseconds(100), MaxDelay = TimeSpan.FromMilliseconds(500), MaxRetryAttempts = 200 },
+        };
+        await using var sink = new RabbitMqSink<int>(options, i => new RabbitMqMessage(Encoding.UTF8.GetBytes(i.ToString(System.Globalization.CultureInfo.InvariantCulture))));
+        await sink.WriteAsync(new[] { 0, 1 }, CancellationToken.None);
+
+        fixture.Server.Ctl("stop_app").ExitCode.ShouldBe(0);
+        Task write;
+        try
+        {
+            write = sink.WriteAsync(Enumerable.Range(2, 8).ToArray(), CancellationToken.None).AsTask();
+            await metrics.WaitUntilAsync(SinkMetrics.Retries, 1, TimeSpan.FromSeconds(30));
+            write.IsCompleted.ShouldBeFalse();
+        }
+        finally
+        {
+            fixture.Server.Ctl("start_app").ExitCode.ShouldBe(0);
+        }
+
+        await write.WaitAsync(TimeSpan.FromSeconds(60));
+        (await RabbitMqTestClient.PeekAllAsync(fixture.Server.Uri, queue)).Select(m => Encoding.UTF8.GetString(m.Body.Span)).ShouldBe(Enumerable.Range(0, 10).Select(i => i.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+    }
+
+    [Fact]
     public async Task WriteAsync_wrongPassword_failsForGoodAsAuthenticationFailure()
     {
         var uri = new UriBuilder(fixture.Server.Uri) { Password = "wrong" }.Uri;
