@@ -19,12 +19,26 @@ public sealed partial class OnnxModel
         var k = scorer.ScoreCount;
         var scores = new double[rowCount * k];
         var labels = new int[rowCount];
-        for (var r = 0; r < rowCount; r++)
+        ScoreFastRows(scorer, rows, width, rowCount, scores, labels);
+        return new BatchPrediction(_shape, scores, k, labels, null, null);
+    }
+
+    private void ScoreFastRows(Internal.Ml.IRowScorer scorer, ReadOnlySpan<double> rows, int width, int count, Span<double> scores, Span<int> labels)
+    {
+        var type = _shape.InputTypes[0];
+        if (type != ElementType.Double)
         {
-            labels[r] = ScoreFast(scorer, rows.Slice(r * width, width), scores.AsSpan(r * k, k));
+            // The model declares narrower inputs (usually float, as scikit-learn trees compare): round the same way.
+            var narrowed = rows.ToArray();
+            ElementTypes.Narrow(type, narrowed);
+            scorer.ScoreRows(narrowed, width, count, scores, labels);
+        }
+        else
+        {
+            scorer.ScoreRows(rows, width, count, scores, labels);
         }
 
-        return new BatchPrediction(_shape, scores, k, labels, null, null);
+        ElementTypes.Narrow(scorer.ScoreType, scores);
     }
 
     /// <summary>
@@ -52,10 +66,9 @@ public sealed partial class OnnxModel
         {
             var start = w * chunk;
             var end = Math.Min(rowCount, start + chunk);
-            var span = rows.Span;
-            for (var r = start; r < end; r++)
+            if (end > start)
             {
-                labels[r] = ScoreFast(scorer, span.Slice(r * width, width), scores.AsSpan(r * k, k));
+                ScoreFastRows(scorer, rows.Span[(start * width)..(end * width)], width, end - start, scores.AsSpan(start * k, (end - start) * k), labels.AsSpan(start, end - start));
             }
         });
         return new BatchPrediction(_shape, scores, k, labels, null, null);

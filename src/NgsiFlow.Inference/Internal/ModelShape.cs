@@ -121,6 +121,11 @@ internal sealed class ModelShape
         if (single && scorer is not null && nodes[0].Node.Input.Count == 1 && nodes[0].Node.Input[0] == inputs[0].Name
             && (nodes.Count == 1 || (nodes.Count == 2 && nodes[1].Kernel is Ml.ZipMapKernel && nodes[1].Node.Input[0] == nodes[0].Node.Output[^1])))
         {
+            if (scorer.FeatureCount > features.Length)
+            {
+                throw new ModelLoadException($"{source}: {nodes[0].Node.OpType} reads feature {scorer.FeatureCount - 1}, but input '{inputs[0].Name}' has {features.Length} columns.");
+            }
+
             var produced = nodes.SelectMany(n => n.Node.Output).ToList();
             fast = scorer;
             map = produced.Select(name => Array.FindIndex(outputs, o => o.Name == name)).ToArray();

@@ -23,4 +23,14 @@ internal interface IRowScorer
 
     /// <summary>Scores one row; returns the class index for a classifier, -1 for a regressor.</summary>
     int ScoreRow(ReadOnlySpan<double> x, Span<double> scores);
+
+    /// <summary>Scores <paramref name="count"/> rows of <paramref name="width"/> values into ScoreCount scores and one label index per row.</summary>
+    void ScoreRows(ReadOnlySpan<double> rows, int width, int count, Span<double> scores, Span<int> labels)
+    {
+        var k = ScoreCount;
+        for (var r = 0; r < count; r++)
+        {
+            labels[r] = ScoreRow(rows.Slice(r * width, width), scores.Slice(r * k, k));
+        }
+    }
 }

@@ -127,25 +127,60 @@ internal static class TreeEnsembleBuilder
             (perLeaf[leaf] ??= []).Add(((int)wId[i], wValue[i]));
         }
 
-        var targets = new List<int>(wTree.Length);
-        var weights = new List<double>(wTree.Length);
-        for (var i = 0; i < n; i++)
+        // Breadth-first layout per tree, the two children of a branch in adjacent slots.
+        var newIndex = new int[n];
+        var order = new List<int>(n);
+        var queue = new Queue<int>();
+        foreach (var root in roots)
         {
-            if (mode[i] != NodeMode.Leaf)
+            newIndex[root] = order.Count;
+            order.Add(root);
+            queue.Enqueue(root);
+            while (queue.Count > 0)
             {
-                continue;
-            }
+                var i = queue.Dequeue();
+                if (mode[i] == NodeMode.Leaf)
+                {
+                    continue;
+                }
 
-            yes[i] = targets.Count;
-            no[i] = perLeaf[i]?.Count ?? 0;
-            foreach (var (t, w) in perLeaf[i] ?? [])
-            {
-                targets.Add(t);
-                weights.Add(w);
+                foreach (var child in (ReadOnlySpan<int>)[yes[i], no[i]])
+                {
+                    newIndex[child] = order.Count;
+                    order.Add(child);
+                    queue.Enqueue(child);
+                }
             }
         }
 
-        return new TreeEnsemble([.. roots], feature, values, mode, yes, no, missingTrue, [.. targets], [.. weights], featureCount);
+        var nodes = new TreeNode[order.Count];
+        var modes2 = new NodeMode[order.Count];
+        var missing2 = new bool[order.Count];
+        var leafCount = new int[order.Count];
+        var targets = new List<int>(wTree.Length);
+        var weights = new List<double>(wTree.Length);
+        for (var k = 0; k < order.Count; k++)
+        {
+            var i = order[k];
+            modes2[k] = mode[i];
+            missing2[k] = missingTrue[i];
+            if (mode[i] == NodeMode.Leaf)
+            {
+                nodes[k] = new TreeNode { Value = 0, Feature = -1, Next = targets.Count };
+                leafCount[k] = perLeaf[i]?.Count ?? 0;
+                foreach (var (t, w) in perLeaf[i] ?? [])
+                {
+                    targets.Add(t);
+                    weights.Add(w);
+                }
+            }
+            else
+            {
+                nodes[k] = new TreeNode { Value = values[i], Feature = feature[i], Next = newIndex[yes[i]] };
+            }
+        }
+
+        return new TreeEnsemble(nodes, [.. roots.Select(r => newIndex[r])], modes2, missing2, leafCount, [.. targets], [.. weights], featureCount);
     }
 
     private static long[] Required(NodeContext ctx, string name) =>

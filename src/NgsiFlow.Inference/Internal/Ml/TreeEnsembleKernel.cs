@@ -81,6 +81,28 @@ internal sealed class TreeEnsembleKernel : Kernel, IRowScorer
     public int ScoreRow(ReadOnlySpan<double> x, Span<double> scores)
     {
         var s = scores[.._rawCount];
+        Reset(s);
+        _trees.Accumulate(x, s, _aggregate);
+        return Finish(scores);
+    }
+
+    public void ScoreRows(ReadOnlySpan<double> rows, int width, int count, Span<double> scores, Span<int> labels)
+    {
+        var k = ScoreCount;
+        for (var r = 0; r < count; r++)
+        {
+            Reset(scores.Slice(r * k, _rawCount));
+        }
+
+        _trees.AccumulateRows(rows, width, count, scores, k, _aggregate);
+        for (var r = 0; r < count; r++)
+        {
+            labels[r] = Finish(scores.Slice(r * k, k));
+        }
+    }
+
+    private void Reset(Span<double> s)
+    {
         if (_aggregate is Aggregate.Min or Aggregate.Max)
         {
             s.Fill(double.NaN);
@@ -89,8 +111,11 @@ internal sealed class TreeEnsembleKernel : Kernel, IRowScorer
         {
             s.Clear();
         }
+    }
 
-        _trees.Accumulate(x, s, _aggregate);
+    private int Finish(Span<double> scores)
+    {
+        var s = scores[.._rawCount];
         for (var i = 0; i < s.Length; i++)
         {
             if (double.IsNaN(s[i]) && _aggregate is Aggregate.Min or Aggregate.Max)
@@ -172,11 +197,8 @@ internal static class RowScoring
 
         var k = scorer.ScoreCount;
         var scores = new double[rows * k];
-        var labels = new double[rows];
-        for (var r = 0; r < rows; r++)
-        {
-            labels[r] = scorer.ScoreRow(x.Numbers.AsSpan(r * width, width), scores.AsSpan(r * k, k));
-        }
+        var labels = new int[rows];
+        scorer.ScoreRows(x.Numbers, width, rows, scores, labels);
 
         ElementTypes.Narrow(scorer.ScoreType, scores);
         var scoreTensor = new Tensor(scorer.ScoreType, [rows, k], scores);
@@ -191,14 +213,14 @@ internal static class RowScoring
             var l = new double[rows];
             for (var r = 0; r < rows; r++)
             {
-                l[r] = double.Parse(scorer.ClassLabels[(int)labels[r]], CultureInfo.InvariantCulture);
+                l[r] = double.Parse(scorer.ClassLabels[labels[r]], CultureInfo.InvariantCulture);
             }
 
             labelTensor = new Tensor(ElementType.Int64, [rows], l);
         }
         else
         {
-            labelTensor = new Tensor([rows], labels.Select(i => scorer.ClassLabels[(int)i]).ToArray());
+            labelTensor = new Tensor([rows], labels.Select(i => scorer.ClassLabels[i]).ToArray());
         }
 
         return [labelTensor, scoreTensor];
