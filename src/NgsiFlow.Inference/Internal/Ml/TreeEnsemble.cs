@@ -46,6 +46,7 @@ internal struct TreeNode
 internal sealed class TreeEnsemble
 {
     private const int BlockRows = 128;
+    private const int NodeBytes = 16;
 
     private readonly TreeNode[] _nodes;
     private readonly int[] _roots;
@@ -58,6 +59,7 @@ internal sealed class TreeEnsemble
     private readonly bool _singleWeight;
     private readonly bool _uniform;
     private readonly TreeNode[] _uniformNodes;
+    private readonly TreeNode[] _batchNodes;
     private readonly int[] _depth;
     private readonly double[] _leafValue;
     private readonly int[] _leafTarget;
@@ -98,10 +100,18 @@ internal sealed class TreeEnsemble
         if (_onlyLeq && _singleWeight)
         {
             _uniform = BuildUniform(out _uniformNodes, out _depth, out _leafValue, out _leafTarget);
+            // Batch nodes hold byte offsets (child * 16, feature * BlockRows * 8): a step is then plain address arithmetic.
+            _batchNodes = (TreeNode[])_uniformNodes.Clone();
+            for (var i = 0; i < _batchNodes.Length; i++)
+            {
+                _batchNodes[i].Feature *= BlockRows * sizeof(double);
+                _batchNodes[i].Next *= NodeBytes;
+            }
         }
         else
         {
             _uniformNodes = [];
+            _batchNodes = [];
             _depth = [];
             _leafValue = [];
             _leafTarget = [];
@@ -245,20 +255,29 @@ internal sealed class TreeEnsemble
         }
     }
 
-    /// <summary>Many rows: blocks of rows copied with a sentinel column, each tree walked by four rows in lockstep.</summary>
+    /// <summary>
+    /// Many rows: each block of rows is copied feature-major (all rows' values of feature 0, then feature 1...)
+    /// with the sentinel feature last, so one base address serves eight rows walking a tree in lockstep:
+    /// row k of the eight reads base + feature * BlockRows + k, and the batch nodes hold feature * BlockRows.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void AccumulateRowsUniform(ReadOnlySpan<double> rows, int width, int count, Span<double> scores, int stride)
     {
-        var w = width + 1;
-        Span<double> block = stackalloc double[Math.Min(count, BlockRows) * w];
-        ref var nodes = ref MemoryMarshal.GetArrayDataReference(_uniformNodes);
+        Span<double> block = stackalloc double[(FeatureCount + 1) * BlockRows];
+        block.Slice(FeatureCount * BlockRows, BlockRows).Clear();
+        ref var nodes = ref Unsafe.As<TreeNode, byte>(ref MemoryMarshal.GetArrayDataReference(_batchNodes));
+        ref var leafTarget = ref MemoryMarshal.GetArrayDataReference(_leafTarget);
+        ref var leafValue = ref MemoryMarshal.GetArrayDataReference(_leafValue);
         for (var start = 0; start < count; start += BlockRows)
         {
             var n = Math.Min(count, start + BlockRows) - start;
             for (var r = 0; r < n; r++)
             {
-                rows.Slice((start + r) * width, width).CopyTo(block.Slice(r * w, width));
-                block[(r * w) + FeatureCount] = 0;
+                var row = rows.Slice((start + r) * width, FeatureCount);
+                for (var f = 0; f < row.Length; f++)
+                {
+                    block[(f * BlockRows) + r] = row[f];
+                }
             }
 
             ref var b = ref MemoryMarshal.GetReference(block);
@@ -269,58 +288,74 @@ internal sealed class TreeEnsemble
                 var r = 0;
                 for (; r + 8 <= n; r += 8)
                 {
-                    ref var x0 = ref Unsafe.Add(ref b, r * w);
-                    ref var x1 = ref Unsafe.Add(ref x0, w);
-                    ref var x2 = ref Unsafe.Add(ref x1, w);
-                    ref var x3 = ref Unsafe.Add(ref x2, w);
-                    ref var x4 = ref Unsafe.Add(ref x3, w);
-                    ref var x5 = ref Unsafe.Add(ref x4, w);
-                    ref var x6 = ref Unsafe.Add(ref x5, w);
-                    ref var x7 = ref Unsafe.Add(ref x6, w);
-                    int n0 = root, n1 = root, n2 = root, n3 = root, n4 = root, n5 = root, n6 = root, n7 = root;
+                    ref var x = ref Unsafe.As<double, byte>(ref Unsafe.Add(ref b, r));
+                    var rootOffset = (nint)root * NodeBytes;
+                    nint n0 = rootOffset, n1 = rootOffset, n2 = rootOffset, n3 = rootOffset, n4 = rootOffset, n5 = rootOffset, n6 = rootOffset, n7 = rootOffset;
                     for (var step = 0; step < d; step++)
                     {
-                        int p0 = n0, p1 = n1, p2 = n2, p3 = n3, p4 = n4, p5 = n5, p6 = n6, p7 = n7;
-                        n0 = Step(ref nodes, ref x0, n0);
-                        n1 = Step(ref nodes, ref x1, n1);
-                        n2 = Step(ref nodes, ref x2, n2);
-                        n3 = Step(ref nodes, ref x3, n3);
-                        n4 = Step(ref nodes, ref x4, n4);
-                        n5 = Step(ref nodes, ref x5, n5);
-                        n6 = Step(ref nodes, ref x6, n6);
-                        n7 = Step(ref nodes, ref x7, n7);
-
-                        // Leaves loop to themselves: once no walk moved, all eight are done.
-                        if (((p0 ^ n0) | (p1 ^ n1) | (p2 ^ n2) | (p3 ^ n3) | (p4 ^ n4) | (p5 ^ n5) | (p6 ^ n6) | (p7 ^ n7)) == 0)
+                        var m0 = BatchStep(ref nodes, ref x, 0, n0);
+                        var m1 = BatchStep(ref nodes, ref x, 8, n1);
+                        var m2 = BatchStep(ref nodes, ref x, 16, n2);
+                        var m3 = BatchStep(ref nodes, ref x, 24, n3);
+                        var m4 = BatchStep(ref nodes, ref x, 32, n4);
+                        var m5 = BatchStep(ref nodes, ref x, 40, n5);
+                        var m6 = BatchStep(ref nodes, ref x, 48, n6);
+                        var m7 = BatchStep(ref nodes, ref x, 56, n7);
+                        var moved = (m0 ^ n0) | (m1 ^ n1) | (m2 ^ n2) | (m3 ^ n3) | (m4 ^ n4) | (m5 ^ n5) | (m6 ^ n6) | (m7 ^ n7);
+                        n0 = m0;
+                        n1 = m1;
+                        n2 = m2;
+                        n3 = m3;
+                        n4 = m4;
+                        n5 = m5;
+                        n6 = m6;
+                        n7 = m7;
+                        if (moved == 0)
                         {
-                            break;
+                            break; // leaves loop to themselves: all eight walks are done
                         }
                     }
 
                     ref var s0 = ref scores[(start + r) * stride];
-                    Unsafe.Add(ref s0, _leafTarget[n0]) += _leafValue[n0];
-                    Unsafe.Add(ref s0, stride + _leafTarget[n1]) += _leafValue[n1];
-                    Unsafe.Add(ref s0, (2 * stride) + _leafTarget[n2]) += _leafValue[n2];
-                    Unsafe.Add(ref s0, (3 * stride) + _leafTarget[n3]) += _leafValue[n3];
-                    Unsafe.Add(ref s0, (4 * stride) + _leafTarget[n4]) += _leafValue[n4];
-                    Unsafe.Add(ref s0, (5 * stride) + _leafTarget[n5]) += _leafValue[n5];
-                    Unsafe.Add(ref s0, (6 * stride) + _leafTarget[n6]) += _leafValue[n6];
-                    Unsafe.Add(ref s0, (7 * stride) + _leafTarget[n7]) += _leafValue[n7];
+                    AddLeafValue(ref s0, 0, n0, ref leafTarget, ref leafValue);
+                    AddLeafValue(ref s0, stride, n1, ref leafTarget, ref leafValue);
+                    AddLeafValue(ref s0, 2 * stride, n2, ref leafTarget, ref leafValue);
+                    AddLeafValue(ref s0, 3 * stride, n3, ref leafTarget, ref leafValue);
+                    AddLeafValue(ref s0, 4 * stride, n4, ref leafTarget, ref leafValue);
+                    AddLeafValue(ref s0, 5 * stride, n5, ref leafTarget, ref leafValue);
+                    AddLeafValue(ref s0, 6 * stride, n6, ref leafTarget, ref leafValue);
+                    AddLeafValue(ref s0, 7 * stride, n7, ref leafTarget, ref leafValue);
                 }
 
                 for (; r < n; r++)
                 {
-                    ref var x = ref Unsafe.Add(ref b, r * w);
-                    var node = root;
+                    ref var x = ref Unsafe.As<double, byte>(ref Unsafe.Add(ref b, r));
+                    var node = (nint)root * NodeBytes;
                     for (var step = 0; step < d; step++)
                     {
-                        node = Step(ref nodes, ref x, node);
+                        node = BatchStep(ref nodes, ref x, 0, node);
                     }
 
-                    scores[((start + r) * stride) + _leafTarget[node]] += _leafValue[node];
+                    AddLeafValue(ref scores[(start + r) * stride], 0, node, ref leafTarget, ref leafValue);
                 }
             }
         }
+    }
+
+    /// <summary>A step over the feature-major block, in byte offsets: row k of the group reads at x + feature + 8k.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static nint BatchStep(ref byte nodes, ref byte x, int rowBytes, nint node)
+    {
+        ref readonly var n = ref Unsafe.As<byte, TreeNode>(ref Unsafe.AddByteOffset(ref nodes, node));
+        var v = Unsafe.As<byte, double>(ref Unsafe.AddByteOffset(ref x, n.Feature + rowBytes));
+        return n.Next + ((nint)Unsafe.BitCast<bool, byte>(!(v <= n.Value)) << 4);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void AddLeafValue(ref double scores, int offset, nint node, ref int leafTarget, ref double leafValue)
+    {
+        var leaf = node / NodeBytes;
+        Unsafe.Add(ref scores, offset + Unsafe.Add(ref leafTarget, leaf)) += Unsafe.Add(ref leafValue, leaf);
     }
 
     /// <summary>One branch-free step: the true child is Next, the false child Next + 1; NaN compares false.</summary>
