@@ -40,7 +40,7 @@ internal static class PredictCommand
 
                 return 0;
             }
-            catch (Exception ex) when (ex is ModelLoadException or ModelInputException or FileNotFoundException or PredictInputException or IOException)
+            catch (Exception ex) when (ex is ModelLoadException or ModelInputException or PredictInputException or IOException or UnauthorizedAccessException)
             {
                 await error.WriteLineAsync($"predict: {ex.Message}".AsMemory(), ct).ConfigureAwait(false);
                 return 1;
