@@ -77,4 +77,32 @@ public sealed class TreeSemanticsTests
         model.Score([3.0, 0.0], scores).ShouldBe(-1);
         scores[0].ShouldBe(20);
     }
+
+    [Fact]
+    public void PredictBatch_wide_rows_match_single_rows()
+    {
+        // Feature 100 of 101: the batch path keeps its row block on the heap instead of the stack.
+        var bytes = OnnxBuilder.Model(
+            [OnnxBuilder.Node("TreeEnsembleRegressor", "ai.onnx.ml", ["X"], ["Y"],
+                OnnxBuilder.Ints("nodes_treeids", 0, 0, 0), OnnxBuilder.Ints("nodes_nodeids", 0, 1, 2), OnnxBuilder.Ints("nodes_featureids", 100, 0, 0),
+                OnnxBuilder.Strings("nodes_modes", "BRANCH_LEQ", "LEAF", "LEAF"), OnnxBuilder.Floats("nodes_values", 0.5f, 0f, 0f),
+                OnnxBuilder.Ints("nodes_truenodeids", 1, 0, 0), OnnxBuilder.Ints("nodes_falsenodeids", 2, 0, 0),
+                OnnxBuilder.Ints("target_treeids", 0, 0), OnnxBuilder.Ints("target_nodeids", 1, 2), OnnxBuilder.Ints("target_ids", 0, 0),
+                OnnxBuilder.Floats("target_weights", 1f, 2f))],
+            [OnnxBuilder.Tensor("X", 1, -1, 101)], [OnnxBuilder.Tensor("Y", 1, -1, 1)]);
+        var model = OnnxModel.Load(bytes, "wide");
+        var rows = new double[300 * 101];
+        for (var r = 0; r < 300; r++)
+        {
+            rows[(r * 101) + 100] = r % 3 == 0 ? 1.0 : r % 3 == 1 ? 0.0 : double.NaN;
+        }
+
+        var batch = model.PredictBatch(rows, 300);
+        for (var r = 0; r < 300; r++)
+        {
+            var expected = r % 3 == 1 ? 1.0 : 2.0; // NaN is not <= 0.5 and has no missing track: false branch
+            batch.Value(r).ShouldBe(expected, $"row {r}");
+            model.Predict(rows.AsSpan(r * 101, 101)).Value.ShouldBe(expected, $"row {r}");
+        }
+    }
 }

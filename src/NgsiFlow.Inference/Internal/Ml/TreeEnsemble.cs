@@ -263,7 +263,9 @@ internal sealed class TreeEnsemble
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void AccumulateRowsUniform(ReadOnlySpan<double> rows, int width, int count, Span<double> scores, int stride)
     {
-        Span<double> block = stackalloc double[(FeatureCount + 1) * BlockRows];
+        // 64 KB on the stack covers 63 features; wider rows take the block from the heap.
+        var blockLength = (FeatureCount + 1) * BlockRows;
+        Span<double> block = blockLength <= 8192 ? stackalloc double[blockLength] : new double[blockLength];
         block.Slice(FeatureCount * BlockRows, BlockRows).Clear();
         ref var nodes = ref Unsafe.As<TreeNode, byte>(ref MemoryMarshal.GetArrayDataReference(_batchNodes));
         ref var leafTarget = ref MemoryMarshal.GetArrayDataReference(_leafTarget);
