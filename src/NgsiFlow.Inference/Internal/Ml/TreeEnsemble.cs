@@ -295,23 +295,31 @@ internal sealed class TreeEnsemble
                     nint n0 = rootOffset, n1 = rootOffset, n2 = rootOffset, n3 = rootOffset, n4 = rootOffset, n5 = rootOffset, n6 = rootOffset, n7 = rootOffset;
                     for (var step = 0; step < d; step++)
                     {
-                        var m0 = BatchStep(ref nodes, ref x, 0, n0);
-                        var m1 = BatchStep(ref nodes, ref x, 8, n1);
-                        var m2 = BatchStep(ref nodes, ref x, 16, n2);
-                        var m3 = BatchStep(ref nodes, ref x, 24, n3);
-                        var m4 = BatchStep(ref nodes, ref x, 32, n4);
-                        var m5 = BatchStep(ref nodes, ref x, 40, n5);
-                        var m6 = BatchStep(ref nodes, ref x, 48, n6);
-                        var m7 = BatchStep(ref nodes, ref x, 56, n7);
-                        var moved = (m0 ^ n0) | (m1 ^ n1) | (m2 ^ n2) | (m3 ^ n3) | (m4 ^ n4) | (m5 ^ n5) | (m6 ^ n6) | (m7 ^ n7);
-                        n0 = m0;
-                        n1 = m1;
-                        n2 = m2;
-                        n3 = m3;
-                        n4 = m4;
-                        n5 = m5;
-                        n6 = m6;
-                        n7 = m7;
+                        // Each lane's old position dies as soon as it has moved, which keeps all eight in registers.
+                        var next = BatchStep(ref nodes, ref x, 0, n0);
+                        var moved = next ^ n0;
+                        n0 = next;
+                        next = BatchStep(ref nodes, ref x, 8, n1);
+                        moved |= next ^ n1;
+                        n1 = next;
+                        next = BatchStep(ref nodes, ref x, 16, n2);
+                        moved |= next ^ n2;
+                        n2 = next;
+                        next = BatchStep(ref nodes, ref x, 24, n3);
+                        moved |= next ^ n3;
+                        n3 = next;
+                        next = BatchStep(ref nodes, ref x, 32, n4);
+                        moved |= next ^ n4;
+                        n4 = next;
+                        next = BatchStep(ref nodes, ref x, 40, n5);
+                        moved |= next ^ n5;
+                        n5 = next;
+                        next = BatchStep(ref nodes, ref x, 48, n6);
+                        moved |= next ^ n6;
+                        n6 = next;
+                        next = BatchStep(ref nodes, ref x, 56, n7);
+                        moved |= next ^ n7;
+                        n7 = next;
                         if (moved == 0)
                         {
                             break; // leaves loop to themselves: all eight walks are done
@@ -349,7 +357,7 @@ internal sealed class TreeEnsemble
     private static nint BatchStep(ref byte nodes, ref byte x, int rowBytes, nint node)
     {
         ref readonly var n = ref Unsafe.As<byte, TreeNode>(ref Unsafe.AddByteOffset(ref nodes, node));
-        var v = Unsafe.As<byte, double>(ref Unsafe.AddByteOffset(ref x, n.Feature + rowBytes));
+        var v = Unsafe.As<byte, double>(ref Unsafe.AddByteOffset(ref Unsafe.AddByteOffset(ref x, (nint)rowBytes), (nint)n.Feature));
         return n.Next + ((nint)Unsafe.BitCast<bool, byte>(!(v <= n.Value)) << 4);
     }
 
