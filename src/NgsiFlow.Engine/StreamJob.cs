@@ -14,7 +14,7 @@ namespace NgsiFlow.Engine;
 /// var hits = job.Input&lt;Hit&gt;(capacity: 10_000);
 /// hits.Where(h => h.Energy > 0.5)
 ///     .KeyBy(h => h.Chamber)
-///     .Window(Windows.Tumbling(TimeSpan.FromSeconds(5)))
+///     .Window(WindowSpec.Tumbling(TimeSpan.FromSeconds(5)))
 ///     .Count()
 ///     .ForEachAsync((r, ct) => store.SaveAsync(r, ct));
 /// job.Start();
