@@ -103,7 +103,8 @@ internal abstract class WindowOperatorBase<TKey, T, TAcc, TOut> : Operator<T, Wi
 
     public override async ValueTask OnWatermarkAsync(long watermark, CancellationToken cancellationToken)
     {
-        if (EventTime is not null)
+        // The end of the input moves the watermark to the end of time; without a flush the open windows stay unemitted.
+        if (EventTime is not null && (watermark != long.MaxValue || _flushOnStop))
         {
             await AdvanceAsync(watermark, cancellationToken).ConfigureAwait(false);
         }
