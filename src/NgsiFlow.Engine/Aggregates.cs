@@ -99,6 +99,7 @@ public struct RunningStatistics
     public double Max;
 
     /// <summary>The sample variance (NaN below two values).</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
     public readonly double Variance => Count > 1 ? M2 / (Count - 1) : double.NaN;
 
     /// <summary>Adds a value.</summary>

@@ -1,0 +1,66 @@
+using System.Collections.Concurrent;
+using System.Diagnostics.Metrics;
+using NgsiFlow.Engine;
+
+namespace NgsiFlow.Engine.Tests;
+
+public class MetricsTests
+{
+    [Fact]
+    public async Task Meter_reports_events_per_stage_with_job_and_stage_tags()
+    {
+        var measured = new ConcurrentDictionary<(string Instrument, string Stage), long>();
+        var durations = new ConcurrentBag<double>();
+        using var listener = new MeterListener();
+        listener.InstrumentPublished = (instrument, l) =>
+        {
+            if (instrument.Meter.Name == EngineMetrics.MeterName)
+            {
+                l.EnableMeasurementEvents(instrument);
+            }
+        };
+        listener.SetMeasurementEventCallback<long>((instrument, value, tags, _) =>
+        {
+            string? job = null, stage = null, outcome = null;
+            foreach (var tag in tags)
+            {
+                switch (tag.Key)
+                {
+                    case "job": job = tag.Value as string; break;
+                    case "stage": stage = tag.Value as string; break;
+                    case "outcome": outcome = tag.Value as string; break;
+                }
+            }
+
+            if (job == "metrics-job")
+            {
+                measured[(instrument.Name + (outcome is null ? "" : "/" + outcome), stage!)] = value;
+            }
+        });
+        listener.SetMeasurementEventCallback<double>((instrument, value, _, _) =>
+        {
+            if (instrument.Name == EngineMetrics.BatchDuration)
+            {
+                durations.Add(value);
+            }
+        });
+        listener.Start();
+
+        var job = new StreamJob("metrics-job");
+        var input = job.Input<int>();
+        input.Where(i => i % 2 == 0, name: "evens").Select(i => i == 4 ? throw new ArgumentException("4") : i, name: "check", onError: ErrorPolicy.Skip)
+            .ForEachAsync((_, _) => default, name: "out");
+        job.Start();
+        await input.WriteAllAsync(Enumerable.Range(0, 10));
+        await job.WhenIdleAsync(TestJobs.Token());
+        listener.RecordObservableInstruments();
+        await job.RunToEndAsync();
+
+        measured[(EngineMetrics.EventsIn, "evens")].ShouldBe(10);
+        measured[(EngineMetrics.EventsOut, "evens")].ShouldBe(5);
+        measured[(EngineMetrics.EventsIn, "out")].ShouldBe(4);
+        measured[(EngineMetrics.Errors + "/skipped", "check")].ShouldBe(1);
+        measured.ShouldContainKey((EngineMetrics.QueueDepth, "out"));
+        durations.ShouldNotBeEmpty();
+    }
+}
