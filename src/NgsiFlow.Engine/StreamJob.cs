@@ -215,7 +215,7 @@ public sealed partial class StreamJob : IAsyncDisposable
         }
     }
 
-    internal OperatorCounters Counters(string name, string kind) => _counters.GetOrAdd(name, n => new OperatorCounters(Name, n, kind));
+    internal OperatorCounters Counters(string name, string kind) => _counters.GetOrAdd(name, n => new OperatorCounters(Name, n, kind) { Clock = Options.TimeProvider });
 
     internal IEnumerable<OperatorCounters> AllCounters => _counters.Values;
 

@@ -209,3 +209,25 @@ public class FlowControlTests
         }
     }
 }
+
+public class InputBatchTests
+{
+    [Fact]
+    public async Task WriteAllAsync_accepts_all_or_nothing()
+    {
+        var job = new StreamJob("all", new StreamJobOptions { ChunkSize = 2 });
+        var input = job.Input<int>(capacity: 5);
+        var seen = new Collector<int>();
+        input.ForEachAsync(seen.Add);
+
+        await input.WriteAllAsync(new[] { 1, 2, 3 }, TestJobs.Token());
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMilliseconds(30));
+        await Should.ThrowAsync<OperationCanceledException>(async () => await input.WriteAllAsync(new[] { 4, 5, 6 }, timeout.Token));
+        input.Count.ShouldBe(3);
+
+        job.Start();
+        await input.WriteAllAsync(new[] { 7, 8, 9, 10, 11, 12, 13 }, TestJobs.Token());
+        await job.RunToEndAsync();
+        seen.Items.ShouldBe([1, 2, 3, 7, 8, 9, 10, 11, 12, 13]);
+    }
+}

@@ -80,10 +80,17 @@ internal sealed class SourcePump<T> : IRunnableStage, ISourceAckTracker
                 while (reader.TryRead(out var group))
                 {
                     Interlocked.Decrement(ref _queued);
+                    if (group.Rejected is not { } rejected)
+                    {
+                        await _source.AcknowledgeManyAsync(group.Positions.AsMemory(0, group.Count), cancellationToken).ConfigureAwait(false);
+                        Interlocked.Add(ref _counters.Acknowledged, group.Count);
+                        continue;
+                    }
+
                     for (var i = 0; i < group.Count; i++)
                     {
                         var position = group.Positions[i];
-                        if (group.Rejected is { } rejected && group.IsRejected(position))
+                        if (group.IsRejected(position))
                         {
                             var error = rejected.First(r => r.Position == position).Error;
                             await _source.RejectAsync(position, error, cancellationToken).ConfigureAwait(false);
