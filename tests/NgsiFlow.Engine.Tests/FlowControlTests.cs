@@ -155,7 +155,6 @@ public class FlowControlTests
         var job = new StreamJob("order", new StreamJobOptions { ChunkSize = 16 });
         var input = job.Input<(int Key, int Seq)>();
         var seen = new ConcurrentDictionary<int, ConcurrentQueue<int>>();
-        var threads = new ConcurrentDictionary<int, byte>();
         var running = 0;
         var maxRunning = 0;
         input.KeyBy(e => e.Key, parallelism: 4)
@@ -165,7 +164,6 @@ public class FlowControlTests
             {
                 var now = Interlocked.Increment(ref running);
                 InterlockedMax(ref maxRunning, now);
-                threads.TryAdd(Environment.CurrentManagedThreadId, 0);
                 if (e.Seq % 50 == 0)
                 {
                     await Task.Delay(1, ct);
