@@ -134,3 +134,46 @@ public class StateTests
         seen.Items.Select(v => $"{v.Key}:{string.Join(',', v.Value)}").ShouldBe(["a:1", "a:1,2", "b:9", "a:2,3"]);
     }
 }
+
+public class CheckpointTests
+{
+    [Fact]
+    public async Task Checkpoint_commit_acknowledges_events_held_in_open_windows_and_hands_state_over()
+    {
+        var options = new StreamJobOptions { FlushOpenWindowsOnStop = false, ChunkSize = 2 };
+        var results = new Collector<WindowResult<string, long>>();
+        var definition = new JobDefinition<Ev>("move", input => input
+            .WithEventTime(e => e.Time)
+            .KeyBy(e => e.Key)
+            .Window(WindowSpec.Tumbling(TimeSpan.FromSeconds(10)), name: "counts")
+            .Count()
+            .ForEachAsync(results.Add));
+        var source = new TestSource<Ev>();
+        var first = definition.Create(source, options);
+        first.Start();
+        source.Add(new Ev("a", 1), 1);
+        source.Add(new Ev("a", 2), 2);
+        await source.SettleAsync(first);
+        source.Acknowledged.ShouldBeEmpty();
+
+        var checkpoint = await first.CheckpointAsync(TestJobs.Token());
+        checkpoint.PendingChunks.ShouldBeGreaterThan(0);
+        var stored = checkpoint.Snapshot.ToBytes();
+        checkpoint.Commit();
+        await source.SettleAsync(first);
+        source.Acknowledged.Order().ShouldBe([1L, 2]);
+        await first.StopAsync(TestJobs.Token());
+        results.Count.ShouldBe(0);
+
+        var next = new TestSource<Ev>();
+        var second = definition.Create(next, new StreamJobOptions { ChunkSize = 2 });
+        second.Restore(JobSnapshot.FromBytes(stored));
+        second.Start();
+        next.Add(new Ev("a", 3), 3);
+        next.Complete();
+        await second.Completion.WaitAsync(TestJobs.Timeout);
+
+        results.Items.Select(r => (r.Key, r.Value)).ShouldBe([("a", 3L)]);
+        next.Acknowledged.ShouldBe([3L]);
+    }
+}

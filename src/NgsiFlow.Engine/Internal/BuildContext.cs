@@ -83,4 +83,7 @@ internal interface IStatefulOperator
 
     /// <summary>Adds the state, grouped by key partition; called while the job is paused.</summary>
     void Capture(Action<int, byte[]> addSegment);
+
+    /// <summary>Hands over the acknowledgements of events absorbed into the captured state (a checkpoint commits them).</summary>
+    void TakeHeldAcknowledgements(List<AckHandle> into);
 }

@@ -119,6 +119,11 @@ internal sealed class KeyedStateOperator<TKey, TState, T, TOut> : Operator<T, TO
         }
     }
 
+    public void TakeHeldAcknowledgements(List<AckHandle> into)
+    {
+        // Results are emitted per event, so no acknowledgement waits in this operator.
+    }
+
     public void Capture(Action<int, byte[]> addSegment)
     {
         var segments = new Dictionary<int, List<KeyStateEntry<TKey, TState>>>();

@@ -154,6 +154,16 @@ internal abstract class WindowOperatorBase<TKey, T, TAcc, TOut> : Operator<T, Wi
         }
     }
 
+    public void TakeHeldAcknowledgements(List<AckHandle> into)
+    {
+        foreach (var (handle, _) in _held)
+        {
+            into.Add(handle);
+        }
+
+        _held.Clear();
+    }
+
     /// <summary>Restores the entries of the keys this lane owns; called once from the constructor of the derived class.</summary>
     protected void RestoreFrom(IEnumerable<byte[]> segments)
     {
