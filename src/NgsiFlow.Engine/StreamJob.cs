@@ -179,7 +179,8 @@ public sealed partial class StreamJob : IAsyncDisposable
                     return created;
                 });
                 var hop = stage.AddProducer();
-                stage.Downstream ??= merged.Instantiate(context);
+                // Built once, outside any lane: the merge is one stage whichever lane reaches it first.
+                stage.Downstream ??= merged.Instantiate(context.Root);
                 return hop;
             });
         }

@@ -18,9 +18,11 @@ public class StateTests
     }
 
     [Theory]
-    [InlineData(1)]
-    [InlineData(3)]
-    public async Task Snapshot_and_restore_resume_windows_and_keyed_state(int parallelism)
+    [InlineData(1, 1)]
+    [InlineData(3, 3)]
+    [InlineData(1, 4)]
+    [InlineData(4, 1)]
+    public async Task Snapshot_and_restore_resume_windows_and_keyed_state(int parallelism, int restoredParallelism)
     {
         var options = new StreamJobOptions { PartitionCount = 8 };
         var (first, input, _, _) = Define(options, parallelism);
@@ -31,7 +33,7 @@ public class StateTests
         first.Cancel();
         var bytes = snapshot.ToBytes();
 
-        var (second, input2, windows, stats) = Define(new StreamJobOptions { PartitionCount = 8 }, parallelism);
+        var (second, input2, windows, stats) = Define(new StreamJobOptions { PartitionCount = 8 }, restoredParallelism);
         second.Restore(JobSnapshot.FromBytes(bytes));
         second.Start();
         await input2.WriteAllAsync([new Ev("a", 4, 50), new Ev("b", 12, 40)]);

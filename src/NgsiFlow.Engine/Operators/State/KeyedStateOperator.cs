@@ -39,7 +39,7 @@ internal sealed class KeyedStateOperator<TKey, TState, T, TOut> : Operator<T, TO
         {
             foreach (var entry in _options.StateSerializer.Deserialize<List<KeyStateEntry<TKey, TState>>>(data))
             {
-                if (context.LaneCount == 1 || StableHash.Of(entry.Key) % (uint)context.LaneCount == context.Lane)
+                if (context.OwnsKeyHash(StableHash.Of(entry.Key)))
                 {
                     _states[entry.Key] = entry.State;
                 }

@@ -40,8 +40,7 @@ internal abstract class WindowOperatorBase<TKey, T, TAcc, TOut> : Operator<T, Wi
         _flushOnStop = context.Options.FlushOpenWindowsOnStop;
         _partitionCount = context.Options.PartitionCount;
         _serializer = context.Options.StateSerializer;
-        Lane = context.Lane;
-        LaneCount = context.LaneCount;
+        OwnsKeyHash = context.OwnsKeyHash;
         context.Stateful.Add(this);
     }
 
@@ -62,9 +61,7 @@ internal abstract class WindowOperatorBase<TKey, T, TAcc, TOut> : Operator<T, Wi
 
     protected long Watermark { get; private set; } = long.MinValue;
 
-    protected int Lane { get; }
-
-    protected int LaneCount { get; }
+    protected Func<uint, bool> OwnsKeyHash { get; }
 
     public override async ValueTask OnChunkAsync(Chunk<T> chunk, CancellationToken cancellationToken)
     {
@@ -173,7 +170,7 @@ internal abstract class WindowOperatorBase<TKey, T, TAcc, TOut> : Operator<T, Wi
             Watermark = Math.Max(Watermark, segment.Watermark);
             foreach (var entry in segment.Entries)
             {
-                if (LaneCount == 1 || StableHash.Of(entry.Key) % (uint)LaneCount == Lane)
+                if (OwnsKeyHash(StableHash.Of(entry.Key)))
                 {
                     LoadEntry(entry);
                 }
