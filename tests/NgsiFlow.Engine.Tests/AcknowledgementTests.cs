@@ -187,3 +187,53 @@ public class AcknowledgementTests
         source.Acknowledged.Count.ShouldBe(10);
     }
 }
+
+public class BulkAcknowledgementTests
+{
+    private sealed class BulkSource : IStreamSource<int>
+    {
+        private readonly TestSource<int> _inner = new();
+
+        public string Name => "bulk";
+
+        public List<long[]> Bulks { get; } = [];
+
+        public TestSource<int> Inner => _inner;
+
+        public IAsyncEnumerable<SourceItem<int>> ReadAsync(CancellationToken cancellationToken) => _inner.ReadAsync(cancellationToken);
+
+        public ValueTask AcknowledgeAsync(long position, CancellationToken cancellationToken) => throw new InvalidOperationException("bulk only");
+
+        public ValueTask AcknowledgeManyAsync(ReadOnlyMemory<long> positions, CancellationToken cancellationToken)
+        {
+            lock (Bulks)
+            {
+                Bulks.Add(positions.ToArray());
+            }
+
+            return default;
+        }
+
+        public ValueTask RejectAsync(long position, Exception error, CancellationToken cancellationToken) => default;
+    }
+
+    [Fact]
+    public async Task Source_overriding_AcknowledgeManyAsync_gets_whole_chunks()
+    {
+        var source = new BulkSource();
+        var job = new StreamJob("bulk", new StreamJobOptions { ChunkSize = 4 });
+        job.From(source).ForEachAsync((_, _) => default);
+        for (var p = 0; p < 10; p++)
+        {
+            source.Inner.Add(p, p);
+        }
+
+        job.Start();
+        source.Inner.Complete();
+        await job.Completion.WaitAsync(TestJobs.Timeout);
+
+        source.Bulks.SelectMany(b => b).Order().ShouldBe(Enumerable.Range(0, 10).Select(i => (long)i));
+        source.Bulks.ShouldAllBe(b => b.Length >= 1 && b.Length <= 4);
+        job.GetStatistics("bulk").Acknowledged.ShouldBe(10);
+    }
+}
