@@ -58,7 +58,7 @@ internal static class BenchEngineCommand
                 await Compare("c: microbatch-5s-detector", () => DetectorEngine(TimeSpan.FromSeconds(seconds), batch, ct), () => DetectorReference(TimeSpan.FromSeconds(seconds), batch, ct)).ConfigureAwait(false),
             };
 
-            var table = new Table().AddColumns("case", "events/s", "bytes/event", "reference events/s", "reference bytes/event", "ratio");
+            var table = new Table().AddColumns("case", "events/s", "bytes/event (steady)", "reference events/s", "reference bytes/event (steady)", "ratio");
             foreach (var r in results)
             {
                 table.AddRow(r.Name, F(r.Engine.EventsPerSecond), r.Engine.BytesPerEvent.ToString("F2", CultureInfo.InvariantCulture), F(r.Reference.EventsPerSecond), r.Reference.BytesPerEvent.ToString("F2", CultureInfo.InvariantCulture), r.Ratio.ToString("F2", CultureInfo.InvariantCulture));
@@ -101,8 +101,10 @@ internal static class BenchEngineCommand
         return new CaseResult(name, e, r);
     }
 
-    private static Run Measure(long events, long check, Stopwatch watch, long allocatedBefore) =>
-        new(events, events / watch.Elapsed.TotalSeconds, (GC.GetTotalAllocatedBytes(precise: true) - allocatedBefore) / (double)events, check);
+    // Bytes per event in steady state: allocations from the mark (a fifth of the run, once pools and queues have
+    // grown) to the end, over the events written meanwhile.
+    private static Run Measure(long events, long check, Stopwatch watch, Mark mark) =>
+        new(events, events / watch.Elapsed.TotalSeconds, (GC.GetTotalAllocatedBytes(precise: true) - mark.Allocated) / (double)Math.Max(1, events - mark.Events), check);
 
     // (a) Select → Where.
     private static async Task<Run> SelectWhereEngine(int n, CancellationToken ct)
@@ -123,13 +125,13 @@ internal static class BenchEngineCommand
 
                  return default;
              });
-        var before = GC.GetTotalAllocatedBytes(precise: true);
+        var mark = new Mark();
         var watch = Stopwatch.StartNew();
         job.Start();
-        await Produce(input, n, ct).ConfigureAwait(false);
+        await Produce(input, n, mark, ct).ConfigureAwait(false);
         await job.StopAsync(ct).ConfigureAwait(false);
         watch.Stop();
-        return Measure(n, kept, watch, before);
+        return Measure(n, kept, watch, mark);
     }
 
     private static async Task<Run> SelectWhereReference(int n, CancellationToken ct)
@@ -137,7 +139,7 @@ internal static class BenchEngineCommand
         var channel = Channel.CreateBounded<Reading>(new BoundedChannelOptions(Capacity) { SingleReader = true, SingleWriter = true });
         long kept = 0;
         double sum = 0;
-        var before = GC.GetTotalAllocatedBytes(precise: true);
+        var mark = new Mark();
         var watch = Stopwatch.StartNew();
         var consumer = Task.Run(async () =>
         {
@@ -155,10 +157,10 @@ internal static class BenchEngineCommand
                 }
             }
         }, ct);
-        await Produce(channel.Writer, n, ct).ConfigureAwait(false);
+        await Produce(channel.Writer, n, mark, ct).ConfigureAwait(false);
         await consumer.ConfigureAwait(false);
         watch.Stop();
-        return Measure(n, kept, watch, before);
+        return Measure(n, kept, watch, mark);
     }
 
     // (b) KeyBy → tumbling event-time window count over 10,000 keys.
@@ -180,13 +182,13 @@ internal static class BenchEngineCommand
 
                  return default;
              });
-        var before = GC.GetTotalAllocatedBytes(precise: true);
+        var mark = new Mark();
         var watch = Stopwatch.StartNew();
         job.Start();
-        await Produce(input, n, ct).ConfigureAwait(false);
+        await Produce(input, n, mark, ct).ConfigureAwait(false);
         await job.StopAsync(ct).ConfigureAwait(false);
         watch.Stop();
-        return Measure(n, total, watch, before);
+        return Measure(n, total, watch, mark);
     }
 
     private static async Task<Run> WindowReference(int n, CancellationToken ct)
@@ -194,7 +196,7 @@ internal static class BenchEngineCommand
         var channel = Channel.CreateBounded<Reading>(new BoundedChannelOptions(Capacity) { SingleReader = true, SingleWriter = true });
         long total = 0;
         var size = TimeSpan.FromMilliseconds(100).Ticks;
-        var before = GC.GetTotalAllocatedBytes(precise: true);
+        var mark = new Mark();
         var watch = Stopwatch.StartNew();
         var consumer = Task.Run(async () =>
         {
@@ -225,10 +227,10 @@ internal static class BenchEngineCommand
                 total += count;
             }
         }, ct);
-        await Produce(channel.Writer, n, ct).ConfigureAwait(false);
+        await Produce(channel.Writer, n, mark, ct).ConfigureAwait(false);
         await consumer.ConfigureAwait(false);
         watch.Stop();
-        return Measure(n, total, watch, before);
+        return Measure(n, total, watch, mark);
     }
 
     // (c) 5 s micro-batches: hits per chamber and a histogram of channels per orbit, in processing time.
@@ -265,13 +267,13 @@ internal static class BenchEngineCommand
 
                  return default;
              });
-        var before = GC.GetTotalAllocatedBytes(precise: true);
+        var mark = new Mark();
         var watch = Stopwatch.StartNew();
         job.Start();
-        var n = await ProduceHits(input, duration, ct).ConfigureAwait(false);
+        var n = await ProduceHits(input, duration, mark, ct).ConfigureAwait(false);
         await job.StopAsync(ct).ConfigureAwait(false);
         watch.Stop();
-        return Measure(n, hits + histogramTotal - (2 * n), watch, before);
+        return Measure(n, hits + histogramTotal - (2 * n), watch, mark);
     }
 
     private static async Task<Run> DetectorReference(TimeSpan duration, TimeSpan interval, CancellationToken ct)
@@ -279,7 +281,7 @@ internal static class BenchEngineCommand
         var channel = Channel.CreateBounded<Hit>(new BoundedChannelOptions(Capacity) { SingleReader = true, SingleWriter = true });
         long hits = 0;
         long histogramTotal = 0;
-        var before = GC.GetTotalAllocatedBytes(precise: true);
+        var mark = new Mark();
         var watch = Stopwatch.StartNew();
         var consumer = Task.Run(async () =>
         {
@@ -336,19 +338,24 @@ internal static class BenchEngineCommand
 
             Flush();
         }, ct);
-        var n = await ProduceHits(channel.Writer, duration, ct).ConfigureAwait(false);
+        var n = await ProduceHits(channel.Writer, duration, mark, ct).ConfigureAwait(false);
         await consumer.ConfigureAwait(false);
         watch.Stop();
-        return Measure(n, hits + histogramTotal - (2 * n), watch, before);
+        return Measure(n, hits + histogramTotal - (2 * n), watch, mark);
     }
 
     private static long NextBoundary(long now, long interval) => now - (now % interval) + interval;
 
-    private static async Task Produce(StreamInput<Reading> input, int n, CancellationToken ct)
+    private static async Task Produce(StreamInput<Reading> input, int n, Mark mark, CancellationToken ct)
     {
         var time = new DateTimeOffset(2024, 1, 1, 0, 0, 0, TimeSpan.Zero).UtcTicks;
         for (var i = 0; i < n; i++)
         {
+            if (i == n / 5)
+            {
+                mark.Set(i);
+            }
+
             var reading = new Reading(i % Keys, i % 100, time + (i * 10L));
             if (!input.TryWrite(reading))
             {
@@ -359,11 +366,16 @@ internal static class BenchEngineCommand
         input.Complete();
     }
 
-    private static async Task Produce(ChannelWriter<Reading> writer, int n, CancellationToken ct)
+    private static async Task Produce(ChannelWriter<Reading> writer, int n, Mark mark, CancellationToken ct)
     {
         var time = new DateTimeOffset(2024, 1, 1, 0, 0, 0, TimeSpan.Zero).UtcTicks;
         for (var i = 0; i < n; i++)
         {
+            if (i == n / 5)
+            {
+                mark.Set(i);
+            }
+
             var reading = new Reading(i % Keys, i % 100, time + (i * 10L));
             if (!writer.TryWrite(reading))
             {
@@ -374,12 +386,17 @@ internal static class BenchEngineCommand
         writer.Complete();
     }
 
-    private static async Task<long> ProduceHits(StreamInput<Hit> input, TimeSpan duration, CancellationToken ct)
+    private static async Task<long> ProduceHits(StreamInput<Hit> input, TimeSpan duration, Mark mark, CancellationToken ct)
     {
         var watch = Stopwatch.StartNew();
         long n = 0;
         while (watch.Elapsed < duration)
         {
+            if (mark.Events == 0 && watch.Elapsed > duration / 5)
+            {
+                mark.Set(n);
+            }
+
             for (var i = 0; i < 4096; i++, n++)
             {
                 var hit = MakeHit(n);
@@ -394,12 +411,17 @@ internal static class BenchEngineCommand
         return n;
     }
 
-    private static async Task<long> ProduceHits(ChannelWriter<Hit> writer, TimeSpan duration, CancellationToken ct)
+    private static async Task<long> ProduceHits(ChannelWriter<Hit> writer, TimeSpan duration, Mark mark, CancellationToken ct)
     {
         var watch = Stopwatch.StartNew();
         long n = 0;
         while (watch.Elapsed < duration)
         {
+            if (mark.Events == 0 && watch.Elapsed > duration / 5)
+            {
+                mark.Set(n);
+            }
+
             for (var i = 0; i < 4096; i++, n++)
             {
                 var hit = MakeHit(n);
@@ -415,6 +437,19 @@ internal static class BenchEngineCommand
     }
 
     private static Hit MakeHit(long n) => new((int)(n % Chambers), (int)((n * 7) % 1024), (int)((n / 1000) % Orbits));
+
+    private sealed class Mark
+    {
+        public long Events { get; private set; }
+
+        public long Allocated { get; private set; } = GC.GetTotalAllocatedBytes(precise: true);
+
+        public void Set(long events)
+        {
+            Events = events;
+            Allocated = GC.GetTotalAllocatedBytes(precise: true);
+        }
+    }
 
     private readonly record struct Reading(int Key, double Value, long Time);
 

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using NgsiFlow.Engine.Internal;
 
 namespace NgsiFlow.Engine.Operators.Select;
@@ -41,6 +42,7 @@ internal sealed class SelectOperator<TIn, TOut>(
     }
 
     // The event at `failed` threw: apply the error policy to it, then go on event by event from there.
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
     private async ValueTask ContinueAfterErrorAsync(Chunk<TIn> chunk, Chunk<TOut> output, int failed, Exception error, CancellationToken cancellationToken)
     {
         try

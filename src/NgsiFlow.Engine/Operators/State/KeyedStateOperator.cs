@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using NgsiFlow.Engine.Internal;
 
@@ -49,6 +50,7 @@ internal sealed class KeyedStateOperator<TKey, TState, T, TOut> : Operator<T, TO
 
     public string Name { get; }
 
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
     public override async ValueTask OnChunkAsync(Chunk<T> chunk, CancellationToken cancellationToken)
     {
         _emitter.Begin(chunk.Ack);

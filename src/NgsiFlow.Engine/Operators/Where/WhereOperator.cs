@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using NgsiFlow.Engine.Internal;
 
 namespace NgsiFlow.Engine.Operators.Where;
@@ -58,6 +59,7 @@ internal sealed class WhereOperator<T>(
     }
 
     // The event at `failed` threw: apply the error policy to it, then go on event by event from there.
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
     private async ValueTask ContinueAfterErrorAsync(Chunk<T> chunk, Chunk<T> output, int failed, Exception error, CancellationToken cancellationToken)
     {
         try

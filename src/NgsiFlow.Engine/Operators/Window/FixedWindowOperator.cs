@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using NgsiFlow.Engine.Internal;
 
@@ -93,6 +94,7 @@ internal sealed class FixedWindowOperator<TKey, T, TAcc, TOut> : WindowOperatorB
         return maxTime;
     }
 
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
     protected override async ValueTask FireAsync(long watermark, CancellationToken cancellationToken)
     {
         _due.Clear();
@@ -143,6 +145,7 @@ internal sealed class FixedWindowOperator<TKey, T, TAcc, TOut> : WindowOperatorB
         _due.Clear();
     }
 
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
     protected override async ValueTask FlushUpdatesAsync(CancellationToken cancellationToken)
     {
         foreach (var bucket in _buckets.Values)

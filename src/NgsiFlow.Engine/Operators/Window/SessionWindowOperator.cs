@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using NgsiFlow.Engine.Internal;
 
 namespace NgsiFlow.Engine.Operators.Window;
@@ -78,6 +79,7 @@ internal sealed class SessionWindowOperator<TKey, T, TAcc, TOut> : WindowOperato
         return maxTime;
     }
 
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
     protected override async ValueTask FireAsync(long watermark, CancellationToken cancellationToken)
     {
         _due.Clear();
@@ -126,6 +128,7 @@ internal sealed class SessionWindowOperator<TKey, T, TAcc, TOut> : WindowOperato
         _due.Clear();
     }
 
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
     protected override async ValueTask FlushUpdatesAsync(CancellationToken cancellationToken)
     {
         foreach (var (key, session) in _updated)

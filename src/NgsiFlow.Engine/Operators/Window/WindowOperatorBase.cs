@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using NgsiFlow.Engine.Internal;
 
 namespace NgsiFlow.Engine.Operators.Window;
@@ -63,6 +64,7 @@ internal abstract class WindowOperatorBase<TKey, T, TAcc, TOut> : Operator<T, Wi
 
     protected Func<uint, bool> OwnsKeyHash { get; }
 
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
     public override async ValueTask OnChunkAsync(Chunk<T> chunk, CancellationToken cancellationToken)
     {
         var now = EventTime is null ? _clock.GetUtcNow().UtcTicks : 0;
@@ -98,6 +100,7 @@ internal abstract class WindowOperatorBase<TKey, T, TAcc, TOut> : Operator<T, Wi
         }
     }
 
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
     public override async ValueTask OnWatermarkAsync(long watermark, CancellationToken cancellationToken)
     {
         // The end of the input moves the watermark to the end of time; without a flush the open windows stay unemitted.
@@ -109,6 +112,7 @@ internal abstract class WindowOperatorBase<TKey, T, TAcc, TOut> : Operator<T, Wi
         await Next.OnWatermarkAsync(watermark, cancellationToken).ConfigureAwait(false);
     }
 
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
     public override async ValueTask OnTickAsync(long now, CancellationToken cancellationToken)
     {
         if (EventTime is null)
@@ -119,6 +123,7 @@ internal abstract class WindowOperatorBase<TKey, T, TAcc, TOut> : Operator<T, Wi
         await Next.OnTickAsync(now, cancellationToken).ConfigureAwait(false);
     }
 
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
     public override async ValueTask OnCompletedAsync(CancellationToken cancellationToken)
     {
         if (_flushOnStop)
@@ -220,6 +225,7 @@ internal abstract class WindowOperatorBase<TKey, T, TAcc, TOut> : Operator<T, Wi
         }
     }
 
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
     protected async ValueTask EmitResultAsync(TKey key, long start, long end, TAcc accumulator, bool isUpdate, CancellationToken cancellationToken)
     {
         var output = _output;
@@ -241,6 +247,7 @@ internal abstract class WindowOperatorBase<TKey, T, TAcc, TOut> : Operator<T, Wi
         }
     }
 
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
     protected async ValueTask FlushOutputAsync(CancellationToken cancellationToken)
     {
         if (_output is { } output)
@@ -257,6 +264,7 @@ internal abstract class WindowOperatorBase<TKey, T, TAcc, TOut> : Operator<T, Wi
         return rest < 0 ? time - rest - step : time - rest;
     }
 
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
     private async ValueTask AdvanceAsync(long watermark, CancellationToken cancellationToken)
     {
         if (watermark <= Watermark)
@@ -274,6 +282,7 @@ internal abstract class WindowOperatorBase<TKey, T, TAcc, TOut> : Operator<T, Wi
     /// Hands the acknowledgements of events whose windows were all emitted to the current bundle (shared by the
     /// results just emitted, chained after earlier bundles), then closes the bundle.
     /// </summary>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
     private async ValueTask RetireAsync(CancellationToken cancellationToken)
     {
         await FlushOutputAsync(cancellationToken).ConfigureAwait(false);
