@@ -6,6 +6,7 @@ var bench = new Command("bench", "End-to-end benchmarks; each prints its figures
 root.Subcommands.Add(bench);
 bench.Subcommands.Add(NgsiFlow.Cli.Commands.Bench.BenchSinksCommand.Create());
 bench.Subcommands.Add(NgsiFlow.Cli.Commands.Bench.BenchInferenceCommand.Create());
+bench.Subcommands.Add(NgsiFlow.Cli.Commands.Bench.BenchEngineCommand.Create());
 
 // One file per command under Commands/; keep this list sorted.
 root.Subcommands.Add(PredictCommand.Create());
