@@ -397,4 +397,23 @@ public sealed class LdClientTests
 
         error.JsonPath.ShouldBe("$[0].heartRate.values[0][1]");
     }
+
+    [Fact]
+    public async Task HasSameDefinition_matches_an_orion_ld_echo_of_the_definition()
+    {
+        var handler = new RecordingHandler().Answer(HttpStatusCode.OK, TestData.Read("ngsild", "orionld-subscriptions-get.json"));
+        using var client = Client(handler);
+        var definition = new NgsiLdSubscription
+        {
+            Entities = [new NgsiLdEntitySelector("T")],
+            Q = "P3==1|P3==2",
+            Notification = new NgsiLdSubscriptionNotification(new NgsiLdEndpoint(new Uri("http://127.0.0.1:9997/notify"))) { Attributes = ["P1", "P2"] },
+        };
+
+        var echoes = await client.ListSubscriptionsAsync().ToListAsync();
+
+        echoes[1].HasSameDefinition(definition).ShouldBeTrue();
+        echoes[0].HasSameDefinition(definition).ShouldBeFalse();
+        echoes[0].HasSameDefinition(definition with { TimeInterval = 2 }).ShouldBeTrue();
+    }
 }
