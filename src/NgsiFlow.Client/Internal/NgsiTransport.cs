@@ -102,7 +102,15 @@ internal sealed class NgsiTransport : IDisposable
             {
                 var (error, description, problemType) = ErrorBody.Read(bytes);
                 error ??= response.ReasonPhrase;
-                ClientLog.CallFailed(_logger, call.Method.Method, uri, status, error, description);
+                // A refused request (4xx) is the caller's to handle; a broker failure (5xx after retries) is worth a warning.
+                if (status >= 500)
+                {
+                    ClientLog.CallFailed(_logger, call.Method.Method, uri, status, error, description);
+                }
+                else
+                {
+                    ClientLog.CallRefused(_logger, call.Method.Method, uri, status, error, description);
+                }
                 throw Failed(new NgsiClientException(call.Method.Method, uri, status, error, description, ErrorBody.Text(bytes)) { ProblemType = problemType });
             }
 
