@@ -115,7 +115,7 @@ internal sealed partial class BrokerCore
                 throw OrionException.Unprocessable("Already Exists");
             }
 
-            var existing = FindOne(tenant, parsed.Id, type, new ServicePathScope([(servicePath, false)]));
+            var existing = FindOne(tenant, parsed.Id, type, ServicePathScope.Exact(servicePath));
             await UpdateAsync(tenant, existing, parsed.Attributes, UpdateMode.Append, request, cancellationToken).ConfigureAwait(false);
             return false;
         }
