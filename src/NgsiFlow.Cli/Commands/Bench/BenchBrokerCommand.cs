@@ -220,9 +220,15 @@ internal static class BenchBrokerCommand
             var app = builder.Build();
             app.Run(async context =>
             {
-                var buffer = new byte[4096];
-                while (await context.Request.Body.ReadAsync(buffer, context.RequestAborted).ConfigureAwait(false) > 0)
+                var reader = context.Request.BodyReader;
+                while (true)
                 {
+                    var read = await reader.ReadAsync(context.RequestAborted).ConfigureAwait(false);
+                    reader.AdvanceTo(read.Buffer.End);
+                    if (read.IsCompleted)
+                    {
+                        break;
+                    }
                 }
 
                 Interlocked.Increment(ref receiver.Count);
