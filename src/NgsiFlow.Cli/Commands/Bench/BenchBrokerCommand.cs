@@ -146,6 +146,7 @@ internal static class BenchBrokerCommand
         }
 
         var received = Interlocked.Read(ref receiver.Count);
+        var drain = Stopwatch.GetElapsedTime(started) - elapsed;
         var lost = 0;
         for (var e = 0; e < settings.Entities; e++)
         {
@@ -165,7 +166,9 @@ internal static class BenchBrokerCommand
         var p99 = Percentile(0.99);
         await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"updates: {updates} in {elapsed.TotalSeconds:F2} s = {rate:F0} updates/s (failed requests: {failures})")).ConfigureAwait(false);
         await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"latency: p50 {p50:F3} ms, p99 {p99:F3} ms")).ConfigureAwait(false);
-        await output.WriteLineAsync($"notifications: received {received} of {expected} expected (broker: sent {broker.NotificationsSent}, failed {broker.NotificationsFailed}, dropped {broker.NotificationsDropped})").ConfigureAwait(false);
+        await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"notifications: received {received} of {expected} expected, the last {drain.TotalSeconds:F2} s after the last update (broker: sent {broker.NotificationsSent}, failed {broker.NotificationsFailed}, dropped {broker.NotificationsDropped})")).ConfigureAwait(false);
+        var load = File.Exists("/proc/loadavg") ? (await File.ReadAllTextAsync("/proc/loadavg", cancellationToken).ConfigureAwait(false)).Split(' ')[0] : "n/a";
+        await output.WriteLineAsync($"machine: {Environment.ProcessorCount} cores, load average {load} at the end of the run (client, broker and receiver share this process)").ConfigureAwait(false);
         await output.WriteLineAsync($"lost updates: {lost} (entities whose stored value differs from the last acknowledged PATCH)").ConfigureAwait(false);
         await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
             $"reference: Orion's published figures (admin manual, 4 cores): {OrionPublishedUpdatesPerSecond:F0} updates/s, {OrionPublishedWithNotifications:F0} updates/s with notifications. Ratio to published figure: {rate / OrionPublishedUpdatesPerSecond:F1}x, with notifications: {rate / OrionPublishedWithNotifications:F1}x (published figure, not measured here)")).ConfigureAwait(false);
@@ -182,6 +185,8 @@ internal static class BenchBrokerCommand
             ["p99Ms"] = Math.Round(p99, 3),
             ["notificationsExpected"] = expected,
             ["notificationsReceived"] = received,
+            ["notificationDrainSeconds"] = Math.Round(drain.TotalSeconds, 3),
+            ["loadAverage"] = load,
             ["lostUpdates"] = lost,
             ["failedRequests"] = failures,
             ["orionPublishedUpdatesPerSecond"] = OrionPublishedUpdatesPerSecond,
