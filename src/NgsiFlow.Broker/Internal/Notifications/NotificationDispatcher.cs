@@ -23,6 +23,7 @@ internal sealed partial class NotificationDispatcher : IAsyncDisposable
     private readonly SemaphoreSlim _inFlight;
     private readonly int _queueCapacity;
     private readonly int _sendersPerSubscription;
+    private readonly TimeSpan _timeout;
     private readonly ILogger _logger;
     private readonly CancellationTokenSource _stopping = new();
     private readonly Counter<long> _sentCounter;
@@ -37,6 +38,7 @@ internal sealed partial class NotificationDispatcher : IAsyncDisposable
         _logger = logger;
         _queueCapacity = options.NotificationQueueCapacity;
         _sendersPerSubscription = options.NotificationSendersPerSubscription;
+        _timeout = options.NotificationTimeout;
         _inFlight = new SemaphoreSlim(options.MaxConcurrentNotifications);
         var handler = new SocketsHttpHandler
         {
@@ -126,6 +128,10 @@ internal sealed partial class NotificationDispatcher : IAsyncDisposable
             {
                 // Senders blocked on a dead receiver end with the HttpClient below.
             }
+            catch (OperationCanceledException)
+            {
+                // Stopping.
+            }
         }
 
         _client.Dispose();
@@ -137,6 +143,7 @@ internal sealed partial class NotificationDispatcher : IAsyncDisposable
     {
         var reader = queue.Channel.Reader;
         var token = _stopping.Token;
+        using var raw = new RawHttpSender(_timeout, token);
         try
         {
             while (await reader.WaitToReadAsync(token).ConfigureAwait(false))
@@ -145,7 +152,7 @@ internal sealed partial class NotificationDispatcher : IAsyncDisposable
                 {
                     try
                     {
-                        await SendAsync(job, token).ConfigureAwait(false);
+                        await SendAsync(job, raw, token).ConfigureAwait(false);
                     }
                     finally
                     {
@@ -160,10 +167,42 @@ internal sealed partial class NotificationDispatcher : IAsyncDisposable
         }
     }
 
-    private async Task SendAsync(NotificationJob job, CancellationToken cancellationToken)
+    private async Task SendAsync(NotificationJob job, RawHttpSender raw, CancellationToken cancellationToken)
     {
         await _inFlight.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
+        {
+            var uri = job.ParsedUrl ?? new Uri(job.Url);
+            var status = RawHttpSender.CanSend(uri)
+                ? await raw.SendAsync(job, uri).ConfigureAwait(false)
+                : await SendWithHttpClientAsync(job, cancellationToken).ConfigureAwait(false);
+            job.Subscription.RecordSuccess(Dates.Now(), status);
+            Interlocked.Increment(ref _sent);
+            _sentCounter.Add(1);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            // Any failure of one notification is recorded on its subscription; the sender loop carries on.
+            var reason = ex switch
+            {
+                OperationCanceledException => "Timeout was reached",
+                SocketException => "Couldn't connect to server",
+                HttpRequestException { InnerException: SocketException } => "Couldn't connect to server",
+                _ => ex.Message,
+            };
+            job.Subscription.RecordFailure(Dates.Now(), reason);
+            Interlocked.Increment(ref _failed);
+            _failedCounter.Add(1);
+            LogFailed(job.Subscription.Id, job.Url, reason);
+        }
+        finally
+        {
+            _inFlight.Release();
+        }
+    }
+
+    private async Task<int> SendWithHttpClientAsync(NotificationJob job, CancellationToken cancellationToken)
+    {
         {
             using var request = new HttpRequestMessage(job.Method, job.Url);
             if (job.Body is not null)
@@ -196,26 +235,7 @@ internal sealed partial class NotificationDispatcher : IAsyncDisposable
             }
 
             using var response = await _client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
-            job.Subscription.RecordSuccess(Dates.Now(), (int)response.StatusCode);
-            Interlocked.Increment(ref _sent);
-            _sentCounter.Add(1);
-        }
-        catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException or IOException && !cancellationToken.IsCancellationRequested)
-        {
-            var reason = ex switch
-            {
-                TaskCanceledException => "Timeout was reached",
-                HttpRequestException { InnerException: SocketException } => "Couldn't connect to server",
-                _ => ex.Message,
-            };
-            job.Subscription.RecordFailure(Dates.Now(), reason);
-            Interlocked.Increment(ref _failed);
-            _failedCounter.Add(1);
-            LogFailed(job.Subscription.Id, job.Url, reason);
-        }
-        finally
-        {
-            _inFlight.Release();
+            return (int)response.StatusCode;
         }
     }
 
