@@ -77,6 +77,31 @@ public sealed class NotificationDeliveryTests
         }, 200);
 
     [Fact]
+    public async Task Delivery_pipelined_burst_to_a_closing_receiver_delivers_every_notification_once()
+    {
+        var (app, url, seen) = await StartReceiverAsync(context =>
+        {
+            context.Response.Headers.Connection = "close";
+            return Task.CompletedTask;
+        });
+        await using (app)
+        {
+            await using var broker = await ContextBroker.StartAsync(new BrokerOptions { Port = 0, NotificationSendersPerSubscription = 1, NotificationPipelineDepth = 8 });
+            using var client = new HttpClient { BaseAddress = broker.BaseAddress };
+            await client.SendAsync(HttpMethod.Post, "/v2/entities", """{"id":"E","type":"T","a":{"value":0}}""");
+            await client.SendAsync(HttpMethod.Post, "/v2/subscriptions", """{"subject":{"entities":[{"id":"E"}]},"notification":{"http":{"url":"@URL@"}}}""".Replace("@URL@", url.ToString(), StringComparison.Ordinal));
+
+            await Task.WhenAll(Enumerable.Range(1, 50).Select(i => client.SendAsync(HttpMethod.Patch, "/v2/entities/E/attrs", "{\"a\":{\"value\":" + i + "}}")));
+            (await broker.WaitForNotificationsAsync(TimeSpan.FromSeconds(20))).ShouldBeTrue();
+
+            broker.NotificationsSent.ShouldBe(50);
+            broker.NotificationsFailed.ShouldBe(0);
+            seen.Count.ShouldBe(50);
+            seen.Select(s => s.Headers["Fiware-Correlator"]).Distinct().Count().ShouldBe(50);
+        }
+    }
+
+    [Fact]
     public async Task Delivery_httpCustom_get_with_templated_header_and_query()
     {
         var (app, url, seen) = await StartReceiverAsync(_ => Task.CompletedTask);

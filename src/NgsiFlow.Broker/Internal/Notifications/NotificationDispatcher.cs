@@ -24,6 +24,7 @@ internal sealed partial class NotificationDispatcher : IAsyncDisposable
     private readonly int _queueCapacity;
     private readonly int _sendersPerSubscription;
     private readonly TimeSpan _timeout;
+    private readonly int _pipelineDepth;
     private readonly ILogger _logger;
     private readonly CancellationTokenSource _stopping = new();
     private readonly Counter<long> _sentCounter;
@@ -39,6 +40,7 @@ internal sealed partial class NotificationDispatcher : IAsyncDisposable
         _queueCapacity = options.NotificationQueueCapacity;
         _sendersPerSubscription = options.NotificationSendersPerSubscription;
         _timeout = options.NotificationTimeout;
+        _pipelineDepth = options.NotificationPipelineDepth;
         _inFlight = new SemaphoreSlim(options.MaxConcurrentNotifications);
         var handler = new SocketsHttpHandler
         {
@@ -144,19 +146,56 @@ internal sealed partial class NotificationDispatcher : IAsyncDisposable
         var reader = queue.Channel.Reader;
         var token = _stopping.Token;
         using var raw = new RawHttpSender(_timeout, token);
+        var batch = new List<NotificationJob>(_pipelineDepth);
+        var results = new (int, Exception?)[_pipelineDepth];
         try
         {
             while (await reader.WaitToReadAsync(token).ConfigureAwait(false))
             {
                 while (reader.TryRead(out var job))
                 {
+                    batch.Clear();
+                    batch.Add(job);
+                    var uri = job.ParsedUrl ?? new Uri(job.Url);
+                    NotificationJob? other = null;
+                    if (RawHttpSender.CanSend(uri))
+                    {
+                        // Whatever else is queued for the same endpoint goes out pipelined on the same connection.
+                        while (batch.Count < _pipelineDepth && reader.TryRead(out var next))
+                        {
+                            if (next.ParsedUrl is { } nextUri && nextUri.Port == uri.Port && nextUri.Host == uri.Host && nextUri.Scheme == uri.Scheme)
+                            {
+                                batch.Add(next);
+                            }
+                            else
+                            {
+                                other = next;
+                                break;
+                            }
+                        }
+                    }
+
                     try
                     {
-                        await SendAsync(job, raw, token).ConfigureAwait(false);
+                        await SendAsync(batch, uri, raw, results, token).ConfigureAwait(false);
                     }
                     finally
                     {
-                        Interlocked.Decrement(ref queue.PendingCount);
+                        Interlocked.Add(ref queue.PendingCount, -batch.Count);
+                    }
+
+                    if (other is not null)
+                    {
+                        batch.Clear();
+                        batch.Add(other);
+                        try
+                        {
+                            await SendAsync(batch, other.ParsedUrl ?? new Uri(other.Url), raw, results, token).ConfigureAwait(false);
+                        }
+                        finally
+                        {
+                            Interlocked.Decrement(ref queue.PendingCount);
+                        }
                     }
                 }
             }
@@ -167,37 +206,62 @@ internal sealed partial class NotificationDispatcher : IAsyncDisposable
         }
     }
 
-    private async Task SendAsync(NotificationJob job, RawHttpSender raw, CancellationToken cancellationToken)
+    private async Task SendAsync(List<NotificationJob> jobs, Uri uri, RawHttpSender raw, (int Status, Exception? Error)[] results, CancellationToken cancellationToken)
     {
         await _inFlight.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            var uri = job.ParsedUrl ?? new Uri(job.Url);
-            var status = RawHttpSender.CanSend(uri)
-                ? await raw.SendAsync(job, uri).ConfigureAwait(false)
-                : await SendWithHttpClientAsync(job, cancellationToken).ConfigureAwait(false);
-            job.Subscription.RecordSuccess(Dates.Now(), status);
-            Interlocked.Increment(ref _sent);
-            _sentCounter.Add(1);
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
-        {
-            // Any failure of one notification is recorded on its subscription; the sender loop carries on.
-            var reason = ex switch
+            if (RawHttpSender.CanSend(uri))
             {
-                OperationCanceledException => "Timeout was reached",
-                SocketException => "Couldn't connect to server",
-                HttpRequestException { InnerException: SocketException } => "Couldn't connect to server",
-                _ => ex.Message,
-            };
-            job.Subscription.RecordFailure(Dates.Now(), reason);
-            Interlocked.Increment(ref _failed);
-            _failedCounter.Add(1);
-            LogFailed(job.Subscription.Id, job.Url, reason);
+                await raw.SendAsync(jobs, uri, results).ConfigureAwait(false);
+            }
+            else
+            {
+                try
+                {
+                    results[0] = (await SendWithHttpClientAsync(jobs[0], cancellationToken).ConfigureAwait(false), null);
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+                {
+                    // Recorded on the subscription below; the sender loop carries on.
+                    results[0] = (0, ex);
+                }
+            }
         }
         finally
         {
             _inFlight.Release();
+        }
+
+        var now = Dates.Now();
+        for (var i = 0; i < jobs.Count; i++)
+        {
+            var job = jobs[i];
+            var (status, error) = results[i];
+            if (error is null)
+            {
+                job.Subscription.RecordSuccess(now, status);
+                Interlocked.Increment(ref _sent);
+                _sentCounter.Add(1);
+                continue;
+            }
+
+            if (error is OperationCanceledException && cancellationToken.IsCancellationRequested)
+            {
+                throw error;
+            }
+
+            var reason = error switch
+            {
+                OperationCanceledException => "Timeout was reached",
+                SocketException => "Couldn't connect to server",
+                HttpRequestException { InnerException: SocketException } => "Couldn't connect to server",
+                _ => error.Message,
+            };
+            job.Subscription.RecordFailure(now, reason);
+            Interlocked.Increment(ref _failed);
+            _failedCounter.Add(1);
+            LogFailed(job.Subscription.Id, job.Url, reason);
         }
     }
 

@@ -41,15 +41,19 @@ internal sealed class RawHttpConnection : IDisposable
         }
     }
 
-    /// <summary>Sends one request and returns the response status code.</summary>
-    public async Task<int> ExchangeAsync(ReadOnlyMemory<byte> request, bool headRequest, CancellationToken cancellationToken)
+    /// <summary>Writes one or more (pipelined) requests.</summary>
+    public async Task SendAsync(ReadOnlyMemory<byte> requests, CancellationToken cancellationToken)
     {
         var sent = 0;
-        while (sent < request.Length)
+        while (sent < requests.Length)
         {
-            sent += await _socket.SendAsync(request[sent..], SocketFlags.None, cancellationToken).ConfigureAwait(false);
+            sent += await _socket.SendAsync(requests[sent..], SocketFlags.None, cancellationToken).ConfigureAwait(false);
         }
+    }
 
+    /// <summary>Reads the next response and returns its status code; responses come in request order.</summary>
+    public async Task<int> ReadResponseAsync(bool headRequest, CancellationToken cancellationToken)
+    {
         while (true)
         {
             var headerEnd = await ReadHeadersAsync(cancellationToken).ConfigureAwait(false);

@@ -26,47 +26,77 @@ internal sealed class RawHttpSender : IDisposable
 
     public static bool CanSend(Uri uri) => uri.Scheme == Uri.UriSchemeHttp;
 
-    /// <summary>Delivers one notification; returns the receiver's status code. Throws on transport failure or timeout.</summary>
-    public async Task<int> SendAsync(NotificationJob job, Uri uri)
+    /// <summary>
+    /// Delivers notifications to one endpoint, pipelined on one connection: all requests in one write, then the
+    /// responses in order. Requests left unanswered when the receiver closes the connection are sent again on a new
+    /// one. <paramref name="results"/> gets each status code, or the exception that failed it.
+    /// </summary>
+    public async Task SendAsync(IReadOnlyList<NotificationJob> jobs, Uri uri, (int Status, Exception? Error)[] results)
     {
-        var headRequest = job.Method == HttpMethod.Head;
-        BuildRequest(job, uri);
         if (!_timer.TryReset())
         {
             _timer.Dispose();
             _timer = CancellationTokenSource.CreateLinkedTokenSource(_stopping);
         }
 
-        _timer.CancelAfter(_timeout);
+        _timer.CancelAfter(_timeout * Math.Max(1, jobs.Count / 8));
         var token = _timer.Token;
         var key = (uri.Host, uri.Port);
-        for (var attempt = 0; ; attempt++)
+        var done = 0;
+        var retries = 0;
+        while (done < jobs.Count)
         {
-            if (!_connections.TryGetValue(key, out var connection))
+            _request.ResetWrittenCount();
+            for (var i = done; i < jobs.Count; i++)
             {
-                connection = await RawHttpConnection.ConnectAsync(uri.IdnHost, uri.Port, token).ConfigureAwait(false);
-                _connections[key] = connection;
+                BuildRequest(jobs[i], uri);
             }
 
+            RawHttpConnection? connection = null;
+            var progress = 0;
             try
             {
-                var status = await connection.ExchangeAsync(_request.WrittenMemory, headRequest, token).ConfigureAwait(false);
+                if (!_connections.TryGetValue(key, out connection))
+                {
+                    connection = await RawHttpConnection.ConnectAsync(uri.IdnHost, uri.Port, token).ConfigureAwait(false);
+                    _connections[key] = connection;
+                }
+
+                await connection.SendAsync(_request.WrittenMemory, token).ConfigureAwait(false);
+                while (done < jobs.Count)
+                {
+                    results[done] = (await connection.ReadResponseAsync(jobs[done].Method == HttpMethod.Head, token).ConfigureAwait(false), null);
+                    done++;
+                    progress++;
+                    if (connection.Broken)
+                    {
+                        break;
+                    }
+                }
+
                 if (connection.Broken)
                 {
                     Drop(key, connection);
                 }
-
-                return status;
             }
             catch (Exception ex) when (ex is IOException or SocketException or OperationCanceledException)
             {
-                var reused = connection.Completed > 0;
-                Drop(key, connection);
-
-                // A receiver may close an idle keep-alive connection; one retry on a fresh one covers that.
-                if (attempt > 0 || !reused || token.IsCancellationRequested)
+                var reused = connection is not null && connection.Completed > progress;
+                if (connection is not null)
                 {
-                    throw;
+                    Drop(key, connection);
+                }
+
+                // A receiver may close an idle keep-alive connection: retry once on a fresh one, and go on as long as
+                // each attempt delivers something.
+                if (token.IsCancellationRequested || (progress == 0 && (!reused || retries++ > 0)))
+                {
+                    for (var i = done; i < jobs.Count; i++)
+                    {
+                        results[i] = (0, ex);
+                    }
+
+                    return;
                 }
             }
         }
@@ -91,7 +121,6 @@ internal sealed class RawHttpSender : IDisposable
 
     private void BuildRequest(NotificationJob job, Uri uri)
     {
-        _request.ResetWrittenCount();
         Append(job.Method.Method);
         Append(" ");
         Append(uri.PathAndQuery);
