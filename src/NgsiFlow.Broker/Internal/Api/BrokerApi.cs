@@ -49,6 +49,32 @@ internal sealed partial class BrokerApi
         Get(app, "/v2/subscriptions/{subscriptionId}", GetSubscriptionAsync);
         Patch(app, "/v2/subscriptions/{subscriptionId}", PatchSubscriptionAsync);
         Delete(app, "/v2/subscriptions/{subscriptionId}", DeleteSubscriptionAsync);
+
+        // Orion answers a known path with an unsupported method with 405 and the methods it allows.
+        foreach (var (pattern, methods) in _methods)
+        {
+            var allow = string.Join(", ", methods);
+            var others = new[] { "GET", "POST", "PUT", "PATCH", "DELETE" }.Except(methods).ToArray();
+            app.MapMethods(pattern, others, context =>
+            {
+                HttpIo.Correlator(context);
+                context.Response.Headers.Allow = allow;
+                context.Response.StatusCode = 405;
+                return Task.CompletedTask;
+            });
+        }
+    }
+
+    private readonly Dictionary<string, List<string>> _methods = new(StringComparer.Ordinal);
+
+    private void Remember(string pattern, string method)
+    {
+        if (!_methods.TryGetValue(pattern, out var list))
+        {
+            _methods[pattern] = list = [];
+        }
+
+        list.Add(method);
     }
 
     /// <summary>Unknown paths answer as Orion does.</summary>
@@ -58,15 +84,35 @@ internal sealed partial class BrokerApi
         return HttpIo.WriteErrorAsync(context, OrionException.BadRequest($"service '{context.Request.Path}' not found"));
     }
 
-    private void Get(IEndpointRouteBuilder app, string pattern, Func<HttpContext, string, Task> handler) => app.MapMethods(pattern, ["GET"], Wrap(handler));
+    private void Get(IEndpointRouteBuilder app, string pattern, Func<HttpContext, string, Task> handler)
+    {
+        Remember(pattern, "GET");
+        app.MapMethods(pattern, ["GET"], Wrap(handler));
+    }
 
-    private void Post(IEndpointRouteBuilder app, string pattern, Func<HttpContext, string, Task> handler) => app.MapMethods(pattern, ["POST"], Wrap(handler));
+    private void Post(IEndpointRouteBuilder app, string pattern, Func<HttpContext, string, Task> handler)
+    {
+        Remember(pattern, "POST");
+        app.MapMethods(pattern, ["POST"], Wrap(handler));
+    }
 
-    private void Put(IEndpointRouteBuilder app, string pattern, Func<HttpContext, string, Task> handler) => app.MapMethods(pattern, ["PUT"], Wrap(handler));
+    private void Put(IEndpointRouteBuilder app, string pattern, Func<HttpContext, string, Task> handler)
+    {
+        Remember(pattern, "PUT");
+        app.MapMethods(pattern, ["PUT"], Wrap(handler));
+    }
 
-    private void Patch(IEndpointRouteBuilder app, string pattern, Func<HttpContext, string, Task> handler) => app.MapMethods(pattern, ["PATCH"], Wrap(handler));
+    private void Patch(IEndpointRouteBuilder app, string pattern, Func<HttpContext, string, Task> handler)
+    {
+        Remember(pattern, "PATCH");
+        app.MapMethods(pattern, ["PATCH"], Wrap(handler));
+    }
 
-    private void Delete(IEndpointRouteBuilder app, string pattern, Func<HttpContext, string, Task> handler) => app.MapMethods(pattern, ["DELETE"], Wrap(handler));
+    private void Delete(IEndpointRouteBuilder app, string pattern, Func<HttpContext, string, Task> handler)
+    {
+        Remember(pattern, "DELETE");
+        app.MapMethods(pattern, ["DELETE"], Wrap(handler));
+    }
 
     private RequestDelegate Wrap(Func<HttpContext, string, Task> handler) => async context =>
     {
