@@ -144,6 +144,15 @@ internal sealed partial class BrokerApi
                 await HttpIo.WriteErrorAsync(context, new OrionException(500, "InternalServerError", "Database Error: " + ex.Message)).ConfigureAwait(false);
             }
         }
+        catch (Exception ex) when (ex is not OperationCanceledException || !context.RequestAborted.IsCancellationRequested)
+        {
+            // A bug must not take the broker down nor leave the client without an answer.
+            LogUnexpected(ex, context.Request.Method, context.Request.Path.Value ?? string.Empty);
+            if (!context.Response.HasStarted)
+            {
+                await HttpIo.WriteErrorAsync(context, new OrionException(500, "InternalServerError", "unexpected error: " + ex.GetType().Name)).ConfigureAwait(false);
+            }
+        }
     };
 
     private static void CheckAccept(HttpContext context)
@@ -215,6 +224,9 @@ internal sealed partial class BrokerApi
             EntityWriter.WriteEntity(writer, entity, spec, includeIdType: includeIdType);
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Unexpected error answering {Method} {Path}")]
+    private partial void LogUnexpected(Exception exception, string method, string path);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Store operation failed")]
     private partial void LogStoreFailure(Exception exception);
