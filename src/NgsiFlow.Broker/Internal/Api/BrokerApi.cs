@@ -203,8 +203,8 @@ internal sealed partial class BrokerApi
 
     private static string RouteValue(HttpContext context, string name)
     {
-        var value = context.Request.RouteValues[name] as string ?? string.Empty;
-        return Uri.UnescapeDataString(value);
+        // Routing has already decoded the segment (a '/' stays %2F, and is forbidden in ids anyway).
+        return context.Request.RouteValues[name] as string ?? string.Empty;
     }
 
     private static RenderSpec RenderFrom(HttpContext context, HashSet<string> options) => new()
