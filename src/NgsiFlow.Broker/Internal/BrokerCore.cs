@@ -115,7 +115,7 @@ internal sealed partial class BrokerCore
                 throw OrionException.Unprocessable("Already Exists");
             }
 
-            var existing = FindOne(tenant, parsed.Id, type, new ServicePathScope([(servicePath, false)]));
+            var existing = FindOne(tenant, parsed.Id, type, ServicePathScope.Exact(servicePath));
             await UpdateAsync(tenant, existing, parsed.Attributes, UpdateMode.Append, request, cancellationToken).ConfigureAwait(false);
             return false;
         }
@@ -138,10 +138,9 @@ internal sealed partial class BrokerCore
             }
 
             var applicable = attributes;
-            if (mode == UpdateMode.Update)
+            if (mode == UpdateMode.Update && !AllExist(entity, attributes))
             {
                 var missing = attributes.Where(a => !entity.Attributes.ContainsKey(a.Name)).Select(a => a.Name).ToList();
-                if (missing.Count > 0)
                 {
                     partialError = OrionException.Unprocessable($"do not exist: {entity.Id}/{entity.Type} - [ {string.Join(", ", missing)} ]");
                     applicable = attributes.Where(a => entity.Attributes.ContainsKey(a.Name)).ToList();
@@ -163,7 +162,9 @@ internal sealed partial class BrokerCore
             }
 
             var now = Dates.Now();
-            var context = new NotificationContext
+
+            // What changed matters only to subscriptions; without any, skip the bookkeeping.
+            var context = tenant.Subscriptions.IsEmpty ? null : new NotificationContext
             {
                 ActionType = mode is UpdateMode.Update or UpdateMode.Replace ? "update" : "append",
                 TouchedAttributes = new HashSet<string>(applicable.Count, StringComparer.Ordinal),
@@ -177,32 +178,32 @@ internal sealed partial class BrokerCore
                     if (!applicable.Any(a => a.Name == name))
                     {
                         entity.Attributes.Remove(name);
-                        context.ChangedAttributes.Add(name);
+                        context?.ChangedAttributes.Add(name);
                     }
                 }
             }
 
             foreach (var attribute in applicable)
             {
-                context.TouchedAttributes.Add(attribute.Name);
+                context?.TouchedAttributes.Add(attribute.Name);
                 if (entity.Attributes.TryGetValue(attribute.Name, out var current))
                 {
-                    context.Previous[attribute.Name] = (current.Type, current.Value);
+                    context?.Previous[attribute.Name] = (current.Type, current.Value);
                     if (ApplyTo(current, attribute, now, request.OverrideMetadata || mode == UpdateMode.Replace))
                     {
-                        context.ChangedAttributes.Add(attribute.Name);
+                        context?.ChangedAttributes.Add(attribute.Name);
                     }
                 }
                 else
                 {
                     entity.Attributes[attribute.Name] = NewAttribute(attribute, now);
-                    context.ChangedAttributes.Add(attribute.Name);
+                    context?.ChangedAttributes.Add(attribute.Name);
                 }
             }
 
             entity.Modified = now;
             entity.Version++;
-            jobs = Trigger(tenant, entity, Alteration.Update, context, request);
+            jobs = context is null ? null : Trigger(tenant, entity, Alteration.Update, context, request);
             if (_store.IsDurable)
             {
                 snapshot = entity.Clone();
@@ -365,6 +366,19 @@ internal sealed partial class BrokerCore
         {
             _dispatcher.Enqueue(job);
         }
+    }
+
+    private static bool AllExist(Entity entity, IReadOnlyList<ParsedAttribute> attributes)
+    {
+        for (var i = 0; i < attributes.Count; i++)
+        {
+            if (!entity.Attributes.ContainsKey(attributes[i].Name))
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     private static NgsiAttribute NewAttribute(ParsedAttribute parsed, DateTime now) =>
