@@ -10,6 +10,7 @@ internal static class FormatSniffer
 {
     private enum Guess
     {
+        NoAttributes,
         Ambiguous,
         AmbiguousScalar,
         V2Normalized,
@@ -92,12 +93,20 @@ internal static class FormatSniffer
                 r.Read();
                 if (r.TokenType == JsonTokenType.StartArray && r.Read())
                 {
-                    guess = r.TokenType switch
+                    // Entities without attributes say nothing: look at the next one (a few at most).
+                    for (var tries = 0; tries < 16; tries++)
                     {
-                        JsonTokenType.StartArray => Guess.V2Values,
-                        JsonTokenType.StartObject => ClassifyEntity(ref r),
-                        _ => Guess.Ambiguous,
-                    };
+                        guess = r.TokenType switch
+                        {
+                            JsonTokenType.StartArray => Guess.V2Values,
+                            JsonTokenType.StartObject => ClassifyEntity(ref r),
+                            _ => Guess.Ambiguous,
+                        };
+                        if (guess != Guess.NoAttributes || !r.Read())
+                        {
+                            break;
+                        }
+                    }
                 }
 
                 break;
@@ -189,7 +198,7 @@ internal static class FormatSniffer
             return Guess.AmbiguousScalar;
         }
 
-        return Guess.Ambiguous;
+        return Guess.NoAttributes;
     }
 
     private static Guess ClassifyAttribute(ref Utf8JsonReader r)
