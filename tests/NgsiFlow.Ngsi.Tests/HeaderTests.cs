@@ -117,3 +117,32 @@ public class HeaderTests
         NotificationParser.Parse(body).ShouldBeOfType<NgsiV2Notification>().Entities[0].Id.ShouldBe("E1");
     }
 }
+
+public class SequenceInputTests
+{
+    private sealed class Segment : System.Buffers.ReadOnlySequenceSegment<byte>
+    {
+        public Segment(ReadOnlyMemory<byte> memory, Segment? previous)
+        {
+            Memory = memory;
+            if (previous is not null)
+            {
+                RunningIndex = previous.RunningIndex + previous.Memory.Length;
+                previous.Next = this;
+            }
+        }
+    }
+
+    [Fact]
+    public void Parse_multiSegmentSequence_givesSameResultAsSpan()
+    {
+        var (headers, body) = TestFiles.Load("ngsiv2/orion-wire-notification-normalized.http");
+        var first = new Segment(body.AsMemory(0, 40), null);
+        var last = new Segment(body.AsMemory(40), first);
+        var sequence = new System.Buffers.ReadOnlySequence<byte>(first, 0, last, last.Memory.Length);
+        sequence.IsSingleSegment.ShouldBeFalse();
+        var fromSequence = NotificationParser.Parse(sequence, headers).ShouldBeOfType<NgsiV2Notification>();
+        var fromSpan = NotificationParser.Parse(body, headers).ShouldBeOfType<NgsiV2Notification>();
+        fromSequence.Entities.ShouldBe(fromSpan.Entities);
+    }
+}

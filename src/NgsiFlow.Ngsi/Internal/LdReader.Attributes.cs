@@ -52,7 +52,8 @@ internal static partial class LdReader
     /// <summary>Reads a normalized or concise attribute object; the reader is on its StartObject.</summary>
     private static NgsiLdAttribute ReadAttributeObject(ref JsonSource src, string name, NgsiLdRepresentation representation)
     {
-        var saved = src.Reader;
+        // Only concise input can need a second look at the object; normalized input never rewinds.
+        var saved = representation == NgsiLdRepresentation.Normalized ? default : src.Reader;
         var start = src.Reader.TokenStartIndex;
         NgsiLdAttributeKind? kind = null;
         NgsiValue value = default;
