@@ -37,7 +37,8 @@ internal static class NgsiJson
                 }
 
                 return NgsiValue.FromNumber(d);
-            case JsonTokenType.String: return NgsiValue.FromString(r.GetString());
+            // Short strings repeat (enumerations, GeoJSON types, units): reuse them like names.
+            case JsonTokenType.String: return NgsiValue.FromString(r.ValueSpan.Length <= 32 ? NameCache.Get(ref r) : r.GetString());
             case JsonTokenType.True: return NgsiValue.True;
             case JsonTokenType.False: return NgsiValue.False;
             case JsonTokenType.Null: return NgsiValue.Null;
