@@ -200,3 +200,32 @@ public class RoundTripTests
         entity.GetNumber("speed").ShouldBe(54.5);
     }
 }
+
+public class SingleAttributeTests
+{
+    [Fact]
+    public void WriteAttribute_thenParseAttribute_givesEqualAttribute()
+    {
+        var attribute = new NgsiV2Attribute("pressure", 1013, "Number", [new NgsiV2Metadata("unitCode", "Text", "HPA")]);
+        var bytes = NgsiV2Writer.AttributeToBytes(attribute);
+        System.Text.Encoding.UTF8.GetString(bytes).ShouldBe("""{"type":"Number","value":1013,"metadata":{"unitCode":{"type":"Text","value":"HPA"}}}""");
+        NgsiV2Parser.ParseAttribute(bytes, "pressure").ShouldBe(attribute);
+    }
+
+    [Fact]
+    public void EntitiesToBytes_withEmptyMetadata_writesItLikeOrion()
+    {
+        var e = new NgsiV2Entity("E1", "T");
+        e.Attributes.Set("status", 22);
+        System.Text.Encoding.UTF8.GetString(NgsiV2Writer.EntitiesToBytes([e], NgsiV2Representation.Normalized, includeEmptyMetadata: true))
+            .ShouldBe("""[{"id":"E1","type":"T","status":{"type":"Number","value":22,"metadata":{}}}]""");
+    }
+
+    [Fact]
+    public void ParseAttribute_missingValue_isNullWithInferredType()
+    {
+        var a = NgsiV2Parser.ParseAttribute("""{"metadata":{}}"""u8, "x");
+        a.Value.IsNull.ShouldBeTrue();
+        a.Type.ShouldBe("None");
+    }
+}
