@@ -59,3 +59,18 @@ public class FormatDetectionTests
         e.Attributes["obj"].ShouldBeOfType<NgsiLdProperty>().Value["j"].GetNumber().ShouldBe(2);
     }
 }
+
+public class ExpandedTermTests
+{
+    [Fact]
+    public void ParseEntity_expandedKindIris_areUnderstood()
+    {
+        var e = NgsiLdParser.ParseEntity("""
+            {"id":"urn:E","type":"T",
+             "p":{"type":"https://uri.etsi.org/ngsi-ld/Property","value":3},
+             "r":{"type":"https://uri.etsi.org/ngsi-ld/Relationship","object":"urn:x"}}
+            """u8);
+        e.GetNumber("p").ShouldBe(3);
+        e.Attributes["r"].ShouldBeOfType<NgsiLdRelationship>().Object.ShouldBe("urn:x");
+    }
+}

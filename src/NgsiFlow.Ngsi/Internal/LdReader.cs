@@ -12,6 +12,12 @@ internal static partial class LdReader
 
     public static bool TryParseKind(ReadOnlySpan<byte> text, out NgsiLdAttributeKind kind)
     {
+        // A body sent without a compacting @context carries the expanded IRIs of the core terms.
+        if (text.StartsWith("https://uri.etsi.org/ngsi-ld/"u8))
+        {
+            text = text["https://uri.etsi.org/ngsi-ld/".Length..];
+        }
+
         kind = text switch
         {
             _ when text.SequenceEqual("Property"u8) => NgsiLdAttributeKind.Property,
