@@ -136,3 +136,20 @@ public class TypedAccessTests
         NgsiValue.FromString(text).TryGetDateTime(out _).ShouldBeFalse();
     }
 }
+
+public class NgsiValueTextTests
+{
+    [Fact]
+    public void ToJson_nonAsciiText_staysReadable()
+    {
+        NgsiValue.FromObject(new NgsiMember("name", "Estación ñ")).ToJson().ShouldBe("""{"name":"Estación ñ"}""");
+    }
+
+    [Fact]
+    public void ToString_numberAndString_areInvariantAndBare()
+    {
+        NgsiValue.FromNumber(1.5).ToString().ShouldBe("1.5");
+        NgsiValue.FromString("x").ToString().ShouldBe("x");
+        NgsiValue.Null.ToString().ShouldBe("null");
+    }
+}
