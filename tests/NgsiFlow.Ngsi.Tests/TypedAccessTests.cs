@@ -153,3 +153,41 @@ public class NgsiValueTextTests
         NgsiValue.Null.ToString().ShouldBe("null");
     }
 }
+
+public class NumberParsingTests
+{
+    [Theory]
+    [InlineData("0")]
+    [InlineData("-0")]
+    [InlineData("21.5")]
+    [InlineData("-3.70379")]
+    [InlineData("0.1")]
+    [InlineData("123456789012345")]
+    [InlineData("1234567890123456789")]
+    [InlineData("0.000000000000001")]
+    [InlineData("3.141592653589793")]
+    [InlineData("1e3")]
+    [InlineData("-2.5E-3")]
+    [InlineData("9007199254740993")]
+    public void Parse_numberText_equalsDoubleParse(string text)
+    {
+        var expected = double.Parse(text, System.Globalization.CultureInfo.InvariantCulture);
+        NgsiValue.Parse(text).GetNumber().ShouldBe(expected);
+        BitConverter.DoubleToInt64Bits(NgsiValue.Parse(text).GetNumber()).ShouldBe(BitConverter.DoubleToInt64Bits(expected));
+    }
+
+    [Fact]
+    public void Parse_manyRandomDecimals_matchDoubleParseBitForBit()
+    {
+        var random = new Random(12345);
+        for (var i = 0; i < 20000; i++)
+        {
+            var whole = random.NextInt64(0, 1_000_000);
+            var decimals = random.Next(0, 9);
+            var fraction = decimals == 0 ? string.Empty : "." + random.NextInt64(0, (long)Math.Pow(10, decimals)).ToString(System.Globalization.CultureInfo.InvariantCulture).PadLeft(decimals, '0');
+            var text = (random.Next(2) == 0 ? "-" : string.Empty) + whole.ToString(System.Globalization.CultureInfo.InvariantCulture) + fraction;
+            var expected = double.Parse(text, System.Globalization.CultureInfo.InvariantCulture);
+            BitConverter.DoubleToInt64Bits(NgsiValue.Parse(text).GetNumber()).ShouldBe(BitConverter.DoubleToInt64Bits(expected), text);
+        }
+    }
+}

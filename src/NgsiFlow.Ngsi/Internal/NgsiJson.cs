@@ -31,6 +31,11 @@ internal static class NgsiJson
         switch (r.TokenType)
         {
             case JsonTokenType.Number:
+                if (!r.HasValueSequence && TryParseSimpleNumber(r.ValueSpan, out var simple))
+                {
+                    return NgsiValue.FromNumber(simple);
+                }
+
                 if (!r.TryGetDouble(out var d) || !double.IsFinite(d))
                 {
                     src.Fail("a number that fits a 64-bit floating point value", "a number out of range");
@@ -48,6 +53,71 @@ internal static class NgsiJson
                 src.Fail("a JSON value");
                 return default;
         }
+    }
+
+    private static readonly double[] PowersOf10 =
+    [
+        1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11,
+        1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22,
+    ];
+
+    /// <summary>
+    /// Sensor values are short decimals (<c>21.5</c>, <c>-3.7041</c>): with at most 15 digits and no exponent,
+    /// mantissa and power of ten are exact doubles, so one division gives the correctly rounded value
+    /// (the classic fast path); everything else goes to the general parser.
+    /// </summary>
+    private static bool TryParseSimpleNumber(ReadOnlySpan<byte> text, out double value)
+    {
+        value = 0;
+        var i = 0;
+        var negative = false;
+        if (text.Length > 0 && text[0] == '-')
+        {
+            negative = true;
+            i = 1;
+        }
+
+        long mantissa = 0;
+        var digits = 0;
+        var fraction = -1;
+        for (; i < text.Length; i++)
+        {
+            var c = text[i];
+            if (c - '0' is >= 0 and <= 9)
+            {
+                if (++digits > 15)
+                {
+                    return false;
+                }
+
+                mantissa = (mantissa * 10) + (c - '0');
+                if (fraction >= 0)
+                {
+                    fraction++;
+                }
+            }
+            else if (c == '.' && fraction < 0)
+            {
+                fraction = 0;
+            }
+            else
+            {
+                return false;
+            }
+        }
+
+        if (digits == 0)
+        {
+            return false;
+        }
+
+        value = fraction > 0 ? mantissa / PowersOf10[fraction] : mantissa;
+        if (negative)
+        {
+            value = -value;
+        }
+
+        return true;
     }
 
     private static NgsiValue ReadArray(ref JsonSource src)
