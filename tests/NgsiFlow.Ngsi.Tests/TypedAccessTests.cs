@@ -191,3 +191,25 @@ public class NumberParsingTests
         }
     }
 }
+
+public class LargeValueTests
+{
+    [Theory]
+    [InlineData(0)]
+    [InlineData(8)]
+    [InlineData(9)]
+    [InlineData(17)]
+    [InlineData(1000)]
+    public void Parse_arraysAndObjectsOfAnySize_keepEveryItemInOrder(int size)
+    {
+        var array = "[" + string.Join(",", Enumerable.Range(0, size)) + "]";
+        var obj = "{" + string.Join(",", Enumerable.Range(0, size).Select(i => $"\"k{i}\":{i}")) + "}";
+        var a = NgsiValue.Parse(array);
+        a.Count.ShouldBe(size);
+        a.Items.ToArray().Select(v => v.GetNumber()).ShouldBe(Enumerable.Range(0, size).Select(i => (double)i));
+        var o = NgsiValue.Parse(obj);
+        o.Count.ShouldBe(size);
+        o.Members.ToArray().Select(m => m.Name).ShouldBe(Enumerable.Range(0, size).Select(i => $"k{i}"));
+        o.ToJson().ShouldBe(obj);
+    }
+}

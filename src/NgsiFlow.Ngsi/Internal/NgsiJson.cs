@@ -120,6 +120,18 @@ internal static class NgsiJson
         return true;
     }
 
+    [System.Runtime.CompilerServices.InlineArray(8)]
+    private struct EightValues
+    {
+        private NgsiValue _first;
+    }
+
+    [System.Runtime.CompilerServices.InlineArray(8)]
+    private struct EightMembers
+    {
+        private NgsiMember _first;
+    }
+
     private static NgsiValue ReadArray(ref JsonSource src)
     {
         src.Read();
@@ -128,27 +140,33 @@ internal static class NgsiJson
             return NgsiValue.FromArray([]);
         }
 
-        var buffer = ArrayPool<NgsiValue>.Shared.Rent(8);
+        // Most arrays are small (coordinates, short lists): fill a buffer on the stack, rent only beyond 8 items.
+        var local = default(EightValues);
+        Span<NgsiValue> items = local;
+        NgsiValue[]? rented = null;
         var count = 0;
         try
         {
             while (src.Token != JsonTokenType.EndArray)
             {
-                if (count == buffer.Length)
+                if (count == items.Length)
                 {
-                    Grow(ref buffer, count);
+                    var bigger = ArrayPool<NgsiValue>.Shared.Rent(count * 2);
+                    items[..count].CopyTo(bigger);
+                    Release(rented, count);
+                    rented = bigger;
+                    items = bigger;
                 }
 
-                buffer[count++] = ReadValue(ref src);
+                items[count++] = ReadValue(ref src);
                 src.Read();
             }
 
-            return NgsiValue.FromArray(buffer.AsSpan(0, count).ToArray());
+            return NgsiValue.FromArray(items[..count].ToArray());
         }
         finally
         {
-            buffer.AsSpan(0, count).Clear();
-            ArrayPool<NgsiValue>.Shared.Return(buffer);
+            Release(rented, count);
         }
     }
 
@@ -160,7 +178,9 @@ internal static class NgsiJson
             return NgsiValue.FromObject([]);
         }
 
-        var buffer = ArrayPool<NgsiMember>.Shared.Rent(8);
+        var local = default(EightMembers);
+        Span<NgsiMember> members = local;
+        NgsiMember[]? rented = null;
         var count = 0;
         try
         {
@@ -168,31 +188,34 @@ internal static class NgsiJson
             {
                 var name = NameCache.Get(ref src.Reader);
                 src.Read();
-                if (count == buffer.Length)
+                if (count == members.Length)
                 {
-                    Grow(ref buffer, count);
+                    var bigger = ArrayPool<NgsiMember>.Shared.Rent(count * 2);
+                    members[..count].CopyTo(bigger);
+                    Release(rented, count);
+                    rented = bigger;
+                    members = bigger;
                 }
 
-                buffer[count++] = new NgsiMember(name, ReadValue(ref src));
+                members[count++] = new NgsiMember(name, ReadValue(ref src));
                 src.Read();
             }
 
-            return NgsiValue.FromObject(buffer.AsSpan(0, count).ToArray());
+            return NgsiValue.FromObject(members[..count].ToArray());
         }
         finally
         {
-            buffer.AsSpan(0, count).Clear();
-            ArrayPool<NgsiMember>.Shared.Return(buffer);
+            Release(rented, count);
         }
     }
 
-    private static void Grow<T>(ref T[] buffer, int count)
+    private static void Release<T>(T[]? rented, int count)
     {
-        var bigger = ArrayPool<T>.Shared.Rent(buffer.Length * 2);
-        buffer.AsSpan(0, count).CopyTo(bigger);
-        buffer.AsSpan(0, count).Clear();
-        ArrayPool<T>.Shared.Return(buffer);
-        buffer = bigger;
+        if (rented is not null)
+        {
+            rented.AsSpan(0, Math.Min(count, rented.Length)).Clear();
+            ArrayPool<T>.Shared.Return(rented);
+        }
     }
 
     public static string Describe(NgsiValue value) => value.Kind switch
