@@ -40,7 +40,8 @@ public static class NotificationParser
             return new NgsiCustomNotification(FiwareContext.FromHeaders(headers), body.ToArray(), headers.Get(NgsiHeaderNames.ContentType));
         }
 
-        if (format == NotificationFormat.Auto)
+        var guessed = format == NotificationFormat.Auto;
+        if (guessed)
         {
             format = FormatSniffer.FromBody(body, FormatSniffer.HeadersSayLd(headers));
         }
@@ -51,7 +52,7 @@ public static class NotificationParser
         try
         {
             return ld
-                ? LdReader.ReadNotification(ref src, format, fiware, headers)
+                ? LdReader.ReadNotification(ref src, format, fiware, headers, guessed)
                 : V2Reader.ReadNotification(ref src, format, fiware, options);
         }
         catch (JsonException e)

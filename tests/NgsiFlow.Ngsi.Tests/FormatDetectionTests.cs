@@ -74,3 +74,23 @@ public class ExpandedTermTests
         e.Attributes["r"].ShouldBeOfType<NgsiLdRelationship>().Object.ShouldBe("urn:x");
     }
 }
+
+public class GuessedFormatTests
+{
+    [Fact]
+    public void Parse_guessedLdNormalizedWithLaterConciseAttribute_readsIt()
+    {
+        var n = NotificationParser.Parse("""{"data":[{"id":"urn:E","type":"T","a":{"type":"Property","value":1},"b":2}],"type":"Notification"}"""u8)
+            .ShouldBeOfType<NgsiLdNotification>();
+        n.Format.ShouldBe(NotificationFormat.LdNormalized);
+        n.Entities[0].GetNumber("b").ShouldBe(2);
+    }
+
+    [Fact]
+    public void Parse_declaredLdNormalizedWithBareAttribute_isAnError()
+    {
+        Should.Throw<NgsiFormatException>(() => NotificationParser.Parse(
+            """{"data":[{"id":"urn:E","type":"T","a":{"type":"Property","value":1},"b":2}],"type":"Notification"}"""u8,
+            NotificationHeaders.From(("Ngsild-Attribute-Format", "Normalized")))).JsonPath.ShouldBe("$.data[0].b");
+    }
+}

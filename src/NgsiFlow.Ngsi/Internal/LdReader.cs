@@ -39,9 +39,10 @@ internal static partial class LdReader
         _ => NgsiLdRepresentation.Normalized,
     };
 
-    public static NgsiLdNotification ReadNotification(ref JsonSource src, NotificationFormat format, FiwareContext fiware, NotificationHeaders headers)
+    public static NgsiLdNotification ReadNotification(ref JsonSource src, NotificationFormat format, FiwareContext fiware, NotificationHeaders headers, bool formatGuessed)
     {
-        var representation = ToRepresentation(format);
+        // A guessed "normalized" rests on the first attribute only: read the rest tolerantly (concise accepts normalized).
+        var representation = formatGuessed && format == NotificationFormat.LdNormalized ? NgsiLdRepresentation.Concise : ToRepresentation(format);
         src.ReadFirst("an NGSI-LD notification object");
         src.Expect(JsonTokenType.StartObject, "an NGSI-LD notification object with \"data\"");
         string? id = null;
