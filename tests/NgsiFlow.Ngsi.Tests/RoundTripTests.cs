@@ -156,6 +156,9 @@ public class RoundTripTests
         back.GetNumber("temperature").ShouldBe(21.5);
         back.GetString("owner").ShouldBe("urn:ngsi-ld:Person:1");
         back.Location!.Geometry.ShouldBe(GeoJsonGeometry.Point(-3.7, 40.4));
+        back.Attributes["name"].ShouldBe(entity.Attributes["name"]);
+        back.Attributes["category"].ShouldBe(entity.Attributes["category"]);
+        back.Attributes["label"].ShouldBeOfType<NgsiLdProperty>().Value.GetString().ShouldBe("hola");
     }
 
     [Fact]

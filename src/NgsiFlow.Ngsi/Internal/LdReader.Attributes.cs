@@ -46,8 +46,75 @@ internal static partial class LdReader
         return peek.Read() && peek.TokenType == JsonTokenType.StartObject;
     }
 
-    private static NgsiLdAttribute FromBareValue(string name, NgsiValue value) =>
-        value.TryGetGeoJson(out var geometry) ? new NgsiLdGeoProperty(name, geometry) : new NgsiLdProperty(name, value);
+    private static NgsiLdAttribute FromBareValue(string name, NgsiValue value)
+    {
+        if (value.TryGetGeoJson(out var geometry))
+        {
+            return new NgsiLdGeoProperty(name, geometry);
+        }
+
+        // Simplified LanguageProperty and VocabProperty keep a one-member wrapper object.
+        if (value.Kind == NgsiValueKind.Object && value.Count == 1)
+        {
+            var only = value.Members[0];
+            if (string.Equals(only.Name, "languageMap", StringComparison.Ordinal) && only.Value.Kind == NgsiValueKind.Object
+                && AllStrings(only.Value, out var map))
+            {
+                return new NgsiLdLanguageProperty(name, map);
+            }
+
+            if (string.Equals(only.Name, "vocab", StringComparison.Ordinal) && TryGetStrings(only.Value, out var vocab))
+            {
+                return new NgsiLdVocabProperty(name, vocab);
+            }
+        }
+
+        return new NgsiLdProperty(name, value);
+    }
+
+    private static bool AllStrings(NgsiValue map, out List<KeyValuePair<string, string>> pairs)
+    {
+        pairs = new List<KeyValuePair<string, string>>(map.Count);
+        foreach (var m in map.Members)
+        {
+            if (!m.Value.TryGetString(out var text))
+            {
+                return false;
+            }
+
+            pairs.Add(new(m.Name, text));
+        }
+
+        return true;
+    }
+
+    private static bool TryGetStrings(NgsiValue value, out IReadOnlyList<string> strings)
+    {
+        if (value.TryGetString(out var single))
+        {
+            strings = [single];
+            return true;
+        }
+
+        var list = new List<string>(value.Count);
+        strings = list;
+        if (value.Kind != NgsiValueKind.Array || value.Count == 0)
+        {
+            return false;
+        }
+
+        foreach (var item in value.Items)
+        {
+            if (!item.TryGetString(out var text))
+            {
+                return false;
+            }
+
+            list.Add(text);
+        }
+
+        return true;
+    }
 
     /// <summary>Reads a normalized or concise attribute object; the reader is on its StartObject.</summary>
     private static NgsiLdAttribute ReadAttributeObject(ref JsonSource src, string name, NgsiLdRepresentation representation)
