@@ -13,6 +13,7 @@ bench.Subcommands.Add(NgsiFlow.Cli.Commands.Bench.BenchEngineCommand.Create());
 root.Subcommands.Add(PredictCommand.Create());
 bench.Subcommands.Add(BenchBrokerCommand.Create());
 root.Subcommands.Add(BrokerCommand.Create());
+root.Subcommands.Add(ParseCommand.Create());
 root.Subcommands.Add(VersionCommand.Create());
 
 return await root.Parse(args).InvokeAsync().ConfigureAwait(false);
