@@ -393,4 +393,37 @@ public sealed class ParseCommandTests : IDisposable
         value.ValueKind.ShouldBe(JsonValueKind.Object);
         JsonElement.DeepEquals(value, BodyOf(path).GetProperty("data")[0].GetProperty("status")).ShouldBeTrue(value.GetRawText());
     }
+
+    [Theory]
+    [InlineData("lf")]
+    [InlineData("bom")]
+    public async Task Parse_requestSavedByAnEditor_isStillARequest(string variant)
+    {
+        // Line ends reduced to LF, or a UTF-8 byte order mark in front: both happen when a request is saved by hand.
+        var original = await File.ReadAllBytesAsync(V2("orion-wire-notification-normalized.http"));
+        byte[] bytes = variant == "lf"
+            ? [.. original.Where(b => b != (byte)'\r')]
+            : [0xEF, 0xBB, 0xBF, .. original];
+        var path = _scratch.File(variant + ".http");
+        await File.WriteAllBytesAsync(path, bytes);
+
+        var text = await CliRunner.RunAsync("parse", path);
+        var parsed = await ParseJsonAsync(path);
+
+        text.ExitCode.ShouldBe(0, text.ToString());
+        ShouldHaveLine(text.Output, @"\(HTTP request POST /notify\)$");
+        parsed.GetProperty("correlator").GetString().ShouldBe(HeaderOf(V2("orion-wire-notification-normalized.http"), "Fiware-Correlator"));
+        ShouldMatchV2Normalized(parsed, BodyOf(V2("orion-wire-notification-normalized.http")));
+    }
+
+    [Fact]
+    public async Task Parse_bareJsonWithByteOrderMark_parses()
+    {
+        var path = _scratch.File("bom.json");
+        await File.WriteAllBytesAsync(path, [0xEF, 0xBB, 0xBF, .. await File.ReadAllBytesAsync(V2("spec-notification-normalized.json"))]);
+
+        var parsed = await ParseJsonAsync(path);
+
+        ShouldMatchV2Normalized(parsed, BareBody(V2("spec-notification-normalized.json")));
+    }
 }

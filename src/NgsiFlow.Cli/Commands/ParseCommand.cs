@@ -53,6 +53,12 @@ internal static class ParseCommand
                 return 1;
             }
 
+            // Editors on Windows save a UTF-8 byte order mark; before a request line it hides the request.
+            if (bytes.AsSpan().StartsWith("\uFEFF"u8))
+            {
+                bytes = bytes[3..];
+            }
+
             var headers = new NotificationHeaders();
             var source = "JSON body";
             var body = bytes;
