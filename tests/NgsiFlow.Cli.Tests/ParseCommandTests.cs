@@ -426,4 +426,23 @@ public sealed class ParseCommandTests : IDisposable
 
         ShouldMatchV2Normalized(parsed, BareBody(V2("spec-notification-normalized.json")));
     }
+
+    [Fact]
+    public async Task Parse_customNotification_printsTheRawBodyAndTenant()
+    {
+        // An httpCustom payload that is not JSON: Orion marks it with Ngsiv2-AttrsFormat: custom.
+        const string payload = "Room1 temperature=23.5 humidity=70";
+        var path = _scratch.Write("custom.http", $"POST /ingest HTTP/1.1\r\nHost: localhost:9997\r\nContent-Type: text/plain\r\nFiware-Service: smartcity\r\nNgsiv2-AttrsFormat: custom\r\n\r\n{payload}");
+
+        var text = await CliRunner.RunAsync("parse", path);
+        var parsed = await ParseJsonAsync(path);
+
+        text.ExitCode.ShouldBe(0, text.ToString());
+        ShouldHaveLine(text.Output, $"^{Regex.Escape(payload)}$");
+        ShouldHaveLine(text.Output, @"^Content type:\s+text/plain$");
+        parsed.GetProperty("format").GetString().ShouldBe("V2Custom");
+        parsed.GetProperty("tenant").GetString().ShouldBe("smartcity");
+        parsed.GetProperty("body").GetString().ShouldBe(payload);
+        parsed.GetProperty("entities").GetArrayLength().ShouldBe(0);
+    }
 }
