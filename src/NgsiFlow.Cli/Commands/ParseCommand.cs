@@ -30,6 +30,13 @@ internal static class ParseCommand
             var output = parseResult.InvocationConfiguration.Output;
             var error = parseResult.InvocationConfiguration.Error;
             var path = parseResult.GetValue(file)!;
+            if (Directory.Exists(path))
+            {
+                // Reading a directory fails with "access denied", which sends users looking for a permission problem.
+                await error.WriteLineAsync($"ngsiflow parse: {path} is a directory; give a file holding one notification.").ConfigureAwait(false);
+                return 1;
+            }
+
             byte[] bytes;
             try
             {
@@ -44,6 +51,12 @@ internal static class ParseCommand
             {
                 await error.WriteLineAsync($"ngsiflow parse: cannot read {path}: {e.Message}").ConfigureAwait(false);
                 return 1;
+            }
+
+            // Editors on Windows save a UTF-8 byte order mark; before a request line it hides the request.
+            if (bytes.AsSpan().StartsWith("\uFEFF"u8))
+            {
+                bytes = bytes[3..];
             }
 
             var headers = new NotificationHeaders();
