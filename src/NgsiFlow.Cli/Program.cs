@@ -4,6 +4,7 @@ using NgsiFlow.Cli.Commands;
 var root = new RootCommand("NgsiFlow: stream processing and model inference on FIWARE context data.");
 var bench = new Command("bench", "End-to-end benchmarks; each prints its figures, ratios to a reference measured in the same run, and a last line of JSON.");
 root.Subcommands.Add(bench);
+bench.Subcommands.Add(NgsiFlow.Cli.Commands.Bench.BenchReceiverCommand.Create());
 
 // One file per command under Commands/; keep this list sorted.
 root.Subcommands.Add(VersionCommand.Create());
