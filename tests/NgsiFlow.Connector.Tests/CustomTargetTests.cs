@@ -31,6 +31,56 @@ public sealed class CustomTargetTests
         connector.Receiver.Routes["remote"].GetStatistics().Accepted.ShouldBe(1);
     }
 
+    [Fact]
+    public async Task Target_that_fails_gets_500_counted_and_rejections_are_reported_as_metrics()
+    {
+        var measurements = new ConcurrentQueue<(string Instrument, long Value, string? Reason)>();
+        using var listener = new System.Diagnostics.Metrics.MeterListener();
+        listener.InstrumentPublished = (instrument, l) =>
+        {
+            if (instrument.Meter.Name == ConnectorMetrics.MeterName)
+            {
+                l.EnableMeasurementEvents(instrument);
+            }
+        };
+        listener.SetMeasurementEventCallback<long>((instrument, value, tags, _) =>
+        {
+            string? reason = null;
+            string? job = null;
+            foreach (var tag in tags)
+            {
+                reason = tag.Key == "reason" ? tag.Value as string : reason;
+                job = tag.Key == "job" ? tag.Value as string : job;
+            }
+
+            if (job == "broken")
+            {
+                measurements.Enqueue((instrument.Name, value, reason));
+            }
+        });
+        listener.Start();
+        await using var receiver = await NgsiReceiver.StartAsync(new ReceiverOptions { Port = 0 }, CancellationToken.None);
+        var route = receiver.AddJob("broken", new FailingTarget());
+        using var http = new HttpClient { BaseAddress = receiver.BaseAddress };
+        using var body = new StringContent("""{"subscriptionId":"s","data":[{"id":"E1","type":"T"}]}""", System.Text.Encoding.UTF8, "application/json");
+        using var bad = new StringContent("{", System.Text.Encoding.UTF8, "application/json");
+
+        using var failed = await http.PostAsync("/notify/broken", body);
+        using var malformed = await http.PostAsync("/notify/broken", bad);
+
+        failed.StatusCode.ShouldBe(System.Net.HttpStatusCode.InternalServerError);
+        malformed.StatusCode.ShouldBe(System.Net.HttpStatusCode.BadRequest);
+        route.GetStatistics().Count(RejectReason.TargetFailed).ShouldBe(1);
+        measurements.Where(m => m.Instrument == ConnectorMetrics.NotificationsRejected).Select(m => m.Reason).Order(StringComparer.Ordinal).ShouldBe(["bad_request", "target_failed"]);
+        measurements.Count(m => m.Instrument == ConnectorMetrics.NotificationsReceived).ShouldBe(2);
+        measurements.ShouldNotContain(m => m.Instrument == ConnectorMetrics.NotificationsAccepted);
+    }
+
+    private sealed class FailingTarget : INotificationTarget
+    {
+        public ValueTask AcceptAsync(NotificationBatch batch, CancellationToken cancellationToken) => throw new InvalidOperationException("transport broken");
+    }
+
     private sealed class ConfirmingTarget : INotificationTarget
     {
         public ConcurrentQueue<NotificationBatch> Confirmed { get; } = new();
