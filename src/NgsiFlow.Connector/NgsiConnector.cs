@@ -171,7 +171,8 @@ public sealed class NgsiConnector : IAsyncDisposable
     /// <summary>Starts the receiver, routes every job, starts the jobs and creates (or reuses) their subscriptions.</summary>
     /// <param name="cancellationToken">Aborts the start.</param>
     /// <returns>Completes when every subscription exists.</returns>
-    /// <exception cref="InvalidOperationException">Already started.</exception>
+    /// <exception cref="InvalidOperationException">Already started, or a broker refused or could not be reached
+    /// (the message names the job, the subscription and the broker).</exception>
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         if (Interlocked.CompareExchange(ref _state, 1, 0) != 0)
@@ -192,7 +193,17 @@ public sealed class NgsiConnector : IAsyncDisposable
         var headers = InboundHeaders(_options.Receiver);
         foreach (var (entry, broker, request) in _declared)
         {
-            await _subscriptions.EnsureAsync(entry.Route!, broker, request, headers, cancellationToken).ConfigureAwait(false);
+            try
+            {
+                await _subscriptions.EnsureAsync(entry.Route!, broker, request, headers, cancellationToken).ConfigureAwait(false);
+            }
+            catch (NgsiFlow.Client.NgsiClientException e)
+            {
+                throw new InvalidOperationException(
+                    $"Job '{entry.Name}' could not subscribe ('{request.Name}') on broker '{broker.Name}' at {broker.BaseAddress}: {e.Message} "
+                    + "Subscriptions created so far are deleted by StopAsync or DisposeAsync.",
+                    e);
+            }
         }
 
         ConnectorLog.Started(_logger, _jobs.Count, _declared.Count, _receiver.PublicBaseUrl);

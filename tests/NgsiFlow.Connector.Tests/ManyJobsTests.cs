@@ -82,6 +82,27 @@ public sealed class ManyJobsTests
     }
 
     [Fact]
+    public async Task Start_with_an_unreachable_broker_fails_naming_job_subscription_and_broker()
+    {
+        var closed = NgsiFlow.Testing.FreePort.Next();
+        await using var connector = new NgsiConnector(new ConnectorOptions { Receiver = new ReceiverOptions { Port = 0 } });
+        var nowhere = connector.AddBroker(BrokerConnection.V2(new NgsiClientOptions
+        {
+            BaseAddress = new Uri($"http://127.0.0.1:{closed}/"),
+            Retry = { MaxRetries = 1, BaseDelay = TimeSpan.FromMilliseconds(10) },
+        }, "nowhere"));
+        connector.Subscribe(new StreamJob("lonely"), nowhere, new SubscriptionRequest { Name = "rooms", Entities = [EntityFilter.OfType("Room")] })
+            .ForEachAsync((_, _) => default);
+
+        var error = await Should.ThrowAsync<InvalidOperationException>(() => connector.StartAsync(CancellationToken.None));
+
+        error.Message.ShouldContain("Job 'lonely'");
+        error.Message.ShouldContain("'rooms'");
+        error.Message.ShouldContain("broker 'nowhere'");
+        error.InnerException.ShouldBeOfType<NgsiClientException>();
+    }
+
+    [Fact]
     public async Task Custom_payload_shaped_as_an_entity_is_accepted_and_other_custom_text_is_400()
     {
         await using var h = await ReceiverHarness.StartAsync();
