@@ -5,6 +5,7 @@ using NgsiFlow.Cli.Commands.Bench;
 var root = new RootCommand("NgsiFlow: stream processing and model inference on FIWARE context data.");
 var bench = new Command("bench", "End-to-end benchmarks; each prints its figures, ratios to a reference measured in the same run, and a last line of JSON.");
 root.Subcommands.Add(bench);
+bench.Subcommands.Add(NgsiFlow.Cli.Commands.Bench.BenchReceiverCommand.Create());
 bench.Subcommands.Add(NgsiFlow.Cli.Commands.Bench.BenchSinksCommand.Create());
 bench.Subcommands.Add(NgsiFlow.Cli.Commands.Bench.BenchInferenceCommand.Create());
 bench.Subcommands.Add(NgsiFlow.Cli.Commands.Bench.BenchEngineCommand.Create());

@@ -1,0 +1,122 @@
+using System.Collections.Concurrent;
+using NgsiFlow.Broker;
+using NgsiFlow.Client;
+using NgsiFlow.Engine;
+using NgsiFlow.Ngsi;
+
+namespace NgsiFlow.Connector.Tests;
+
+public sealed class ManyJobsTests
+{
+    [Fact]
+    public async Task Two_jobs_on_two_brokers_in_one_process_each_receive_their_own_entities()
+    {
+        await using var north = await ContextBroker.StartAsync(new BrokerOptions { Port = 0 });
+        await using var south = await ContextBroker.StartAsync(new BrokerOptions { Port = 0 });
+        var rooms = new ConcurrentBag<string>();
+        var pumps = new ConcurrentBag<string>();
+        await using var connector = new NgsiConnector(new ConnectorOptions { Receiver = new ReceiverOptions { Port = 0 } });
+        var a = connector.AddBroker(BrokerConnection.V2(north.BaseAddress));
+        var b = connector.AddBroker(BrokerConnection.V2(south.BaseAddress));
+        var roomsJob = new StreamJob("rooms");
+        connector.Subscribe(roomsJob, a, new SubscriptionRequest { Name = "north", Entities = [EntityFilter.OfType("Room")] });
+        connector.Subscribe(roomsJob, b, new SubscriptionRequest { Name = "south", Entities = [EntityFilter.OfType("Room")] })
+            .ForEachAsync((e, _) =>
+            {
+                rooms.Add(e.EntityId);
+                return default;
+            });
+        connector.Subscribe(new StreamJob("pumps"), b, new SubscriptionRequest { Entities = [EntityFilter.OfType("Pump")], Format = NotificationFormat.V2KeyValues })
+            .ForEachAsync((e, _) =>
+            {
+                pumps.Add($"{e.EntityId}:{e.Format}");
+                return default;
+            });
+        await connector.StartAsync(CancellationToken.None);
+        connector.Subscriptions.Count.ShouldBe(3);
+
+        using var northClient = new NgsiV2Client(new NgsiClientOptions { BaseAddress = north.BaseAddress });
+        using var southClient = new NgsiV2Client(new NgsiClientOptions { BaseAddress = south.BaseAddress });
+        await northClient.CreateEntityAsync(new NgsiV2Entity("room-n", "Room", new NgsiV2AttributeCollection([new NgsiV2Attribute("t", NgsiValue.FromNumber(1), "Number")])));
+        await southClient.CreateEntityAsync(new NgsiV2Entity("room-s", "Room", new NgsiV2AttributeCollection([new NgsiV2Attribute("t", NgsiValue.FromNumber(2), "Number")])));
+        await southClient.CreateEntityAsync(new NgsiV2Entity("pump-1", "Pump", new NgsiV2AttributeCollection([new NgsiV2Attribute("on", NgsiValue.True, "Boolean")])));
+        await north.WaitForNotificationsAsync(TimeSpan.FromSeconds(10));
+        await south.WaitForNotificationsAsync(TimeSpan.FromSeconds(10));
+        await connector.StopAsync(CancellationToken.None);
+
+        rooms.Order(StringComparer.Ordinal).ShouldBe(["room-n", "room-s"]);
+        pumps.ShouldBe(["pump-1:V2KeyValues"]);
+        connector.Receiver.Routes["rooms"].GetStatistics().Events.ShouldBe(2);
+    }
+
+    [Fact]
+    public async Task Managed_subscription_in_values_format_names_the_values_after_its_attributes()
+    {
+        await using var broker = await ContextBroker.StartAsync(new BrokerOptions { Port = 0 });
+        var seen = new ConcurrentBag<NgsiEvent>();
+        await using var connector = new NgsiConnector(new ConnectorOptions { Receiver = new ReceiverOptions { Port = 0 } });
+        var orion = connector.AddBroker(BrokerConnection.V2(broker.BaseAddress));
+        connector.Subscribe(new StreamJob("values"), orion, new SubscriptionRequest
+            {
+                Entities = [EntityFilter.OfType("Room")],
+                Attributes = ["humidity", "temperature"],
+                Format = NotificationFormat.V2Values,
+            })
+            .ForEachAsync((e, _) =>
+            {
+                seen.Add(e);
+                return default;
+            });
+        await connector.StartAsync(CancellationToken.None);
+        using var admin = new NgsiV2Client(new NgsiClientOptions { BaseAddress = broker.BaseAddress });
+
+        await admin.CreateEntityAsync(new NgsiV2Entity("room1", "Room", new NgsiV2AttributeCollection(
+            [new NgsiV2Attribute("temperature", NgsiValue.FromNumber(21), "Number"), new NgsiV2Attribute("humidity", NgsiValue.FromNumber(40), "Number")])));
+        (await broker.WaitForNotificationsAsync(TimeSpan.FromSeconds(10))).ShouldBeTrue();
+        await connector.StopAsync(CancellationToken.None);
+
+        var e = seen.ShouldHaveSingleItem();
+        e.Format.ShouldBe(NotificationFormat.V2Values);
+        e.Entity.GetNumber("temperature").ShouldBe(21);
+        e.Entity.GetNumber("humidity").ShouldBe(40);
+    }
+
+    [Fact]
+    public async Task Start_with_an_unreachable_broker_fails_naming_job_subscription_and_broker()
+    {
+        var closed = NgsiFlow.Testing.FreePort.Next();
+        await using var connector = new NgsiConnector(new ConnectorOptions { Receiver = new ReceiverOptions { Port = 0 } });
+        var nowhere = connector.AddBroker(BrokerConnection.V2(new NgsiClientOptions
+        {
+            BaseAddress = new Uri($"http://127.0.0.1:{closed}/"),
+            Retry = { MaxRetries = 1, BaseDelay = TimeSpan.FromMilliseconds(10) },
+        }, "nowhere"));
+        connector.Subscribe(new StreamJob("lonely"), nowhere, new SubscriptionRequest { Name = "rooms", Entities = [EntityFilter.OfType("Room")] })
+            .ForEachAsync((_, _) => default);
+
+        var error = await Should.ThrowAsync<InvalidOperationException>(() => connector.StartAsync(CancellationToken.None));
+
+        error.Message.ShouldContain("Job 'lonely'");
+        error.Message.ShouldContain("'rooms'");
+        error.Message.ShouldContain("broker 'nowhere'");
+        error.InnerException.ShouldBeOfType<NgsiClientException>();
+    }
+
+    [Fact]
+    public async Task Custom_payload_shaped_as_an_entity_is_accepted_and_other_custom_text_is_400()
+    {
+        await using var h = await ReceiverHarness.StartAsync();
+        var custom = NotificationHeaders.From(("Ngsiv2-AttrsFormat", "custom"));
+
+        using var entity = await h.PostAsync("/notify/job1", System.Text.Encoding.UTF8.GetBytes("""{"id":"Room1","type":"Room","temperature":23.5}"""), custom);
+        using var text = await h.PostAsync("/notify/job1", System.Text.Encoding.UTF8.GetBytes("temperature is 23.5"), custom, "text/plain");
+        await h.StopAsync();
+
+        entity.StatusCode.ShouldBe(System.Net.HttpStatusCode.NoContent);
+        text.StatusCode.ShouldBe(System.Net.HttpStatusCode.BadRequest);
+        var e = h.Events.ShouldHaveSingleItem();
+        e.EntityId.ShouldBe("Room1");
+        e.Format.ShouldBe(NotificationFormat.V2Custom);
+        e.Entity.GetNumber("temperature").ShouldBe(23.5);
+    }
+}
