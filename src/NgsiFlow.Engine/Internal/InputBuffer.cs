@@ -179,6 +179,58 @@ internal sealed class InputBuffer<T> : IRunnableStage, IPausableInput
         }
     }
 
+    /// <summary>
+    /// Accepts all of <paramref name="items"/> at once or none: waits until they all fit (a batch larger than the
+    /// capacity waits for an empty input). Cancelling while waiting accepts nothing.
+    /// </summary>
+    public async ValueTask WriteAllAsync(ReadOnlyMemory<T> items, CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            Task wait;
+            TaskCompletionSource? wake = null;
+            lock (_lock)
+            {
+                if (_completed)
+                {
+                    throw Closed();
+                }
+
+                if (_buffered == 0 || _buffered + items.Length <= Capacity)
+                {
+                    var span = items.Span;
+                    for (var i = 0; i < span.Length; i++)
+                    {
+                        var chunk = _current ??= _pool.Rent();
+                        chunk.Items[chunk.Count++] = span[i];
+                        if (chunk.IsFull)
+                        {
+                            _full.Enqueue(chunk);
+                            _current = null;
+                        }
+                    }
+
+                    _buffered += items.Length;
+                    wake = _dataWaiter;
+                    _dataWaiter = null;
+                    wait = Task.CompletedTask;
+                }
+                else
+                {
+                    wait = (_spaceWaiter ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).Task;
+                }
+            }
+
+            if (wait.IsCompleted)
+            {
+                wake?.TrySetResult();
+                return;
+            }
+
+            await wait.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
     /// <summary>Waits until an event can be accepted (or the input was completed).</summary>
     public async ValueTask<bool> WaitToWriteAsync(CancellationToken cancellationToken)
     {

@@ -56,11 +56,8 @@ internal sealed class EventTimeOperator<T>(
         await Next.OnTickAsync(now, cancellationToken).ConfigureAwait(false);
     }
 
-    public override async ValueTask OnWatermarkAsync(long watermark, CancellationToken cancellationToken)
-    {
-        // An upstream watermark (from an earlier WithEventTime) is superseded by this one's.
-        await Task.CompletedTask.ConfigureAwait(false);
-    }
+    // An upstream watermark (from an earlier WithEventTime) is superseded by this one's.
+    public override ValueTask OnWatermarkAsync(long watermark, CancellationToken cancellationToken) => default;
 
     public override async ValueTask OnCompletedAsync(CancellationToken cancellationToken)
     {

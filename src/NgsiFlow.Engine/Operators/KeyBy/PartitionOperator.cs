@@ -107,7 +107,7 @@ internal sealed class PartitionOperator<T> : ChunkObserver<T>
         {
             var stage = context.NewStage<T>(parallelism == 1 ? name : $"{name}#{lane}", counters);
             lanes[lane] = stage.AddProducer();
-            stage.Downstream = buildLane(context.ForLane(lane, parallelism));
+            stage.Downstream = buildLane(parallelism == 1 ? context : context.ForLane(lane, parallelism, keyHash is not null));
         }
 
         return parallelism == 1 ? lanes[0] : new PartitionOperator<T>(lanes, keyHash, context.Pools.Get<T>());

@@ -1,0 +1,30 @@
+namespace NgsiFlow.Client;
+
+/// <summary>
+/// An NGSI-v2 subscription as Orion defines it. For <c>POST</c> give <see cref="Subject"/> and <see cref="Notification"/>;
+/// for <c>PATCH</c> give only what changes (null members are not sent). <see cref="Id"/> and the notification
+/// counters are read-only: they come from the broker and are never sent.
+/// </summary>
+public sealed record NgsiV2Subscription
+{
+    /// <summary>The subscription id (read-only).</summary>
+    public string? Id { get; init; }
+
+    /// <summary>A free text (up to 1024 characters).</summary>
+    public string? Description { get; init; }
+
+    /// <summary>Which entities, and which changes, trigger a notification.</summary>
+    public NgsiV2SubscriptionSubject? Subject { get; init; }
+
+    /// <summary>Where and how notifications are sent.</summary>
+    public NgsiV2SubscriptionNotification? Notification { get; init; }
+
+    /// <summary>When the subscription expires; null for never.</summary>
+    public DateTimeOffset? Expires { get; init; }
+
+    /// <summary>The status (<c>active</c> when not given).</summary>
+    public NgsiV2SubscriptionStatus? Status { get; init; }
+
+    /// <summary>Minimum seconds between two notifications.</summary>
+    public double? Throttling { get; init; }
+}
