@@ -47,4 +47,15 @@ public sealed record NgsiLdSubscription
 
     /// <summary>An inline <c>@context</c>: the subscription is then sent as <c>application/ld+json</c>, without Link header.</summary>
     public NgsiValue? Context { get; init; }
+
+    /// <summary>
+    /// True when both describe the same subscription (entities, watched attributes, q, endpoint, attributes, format,
+    /// throttling), with defaults taken into account; id, <c>expiresAt</c>, <c>isActive</c>, status and counters are ignored.
+    /// </summary>
+    /// <param name="other">The other subscription.</param>
+    public bool HasSameDefinition(NgsiLdSubscription other)
+    {
+        ArgumentNullException.ThrowIfNull(other);
+        return string.Equals(Internal.LdSubscriptionJson.Canonical(this), Internal.LdSubscriptionJson.Canonical(other), StringComparison.Ordinal);
+    }
 }

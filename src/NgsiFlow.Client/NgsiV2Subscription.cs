@@ -27,4 +27,16 @@ public sealed record NgsiV2Subscription
 
     /// <summary>Minimum seconds between two notifications.</summary>
     public double? Throttling { get; init; }
+
+    /// <summary>
+    /// True when both describe the same subscription: same subject, notification target, attributes, format and
+    /// throttling, with the broker's defaults taken into account. Id, <c>expires</c>, <c>status</c> and the counters
+    /// are ignored, so a definition matches the broker's echo of it (to reuse an existing subscription).
+    /// </summary>
+    /// <param name="other">The other subscription.</param>
+    public bool HasSameDefinition(NgsiV2Subscription other)
+    {
+        ArgumentNullException.ThrowIfNull(other);
+        return string.Equals(Internal.V2SubscriptionJson.Canonical(this), Internal.V2SubscriptionJson.Canonical(other), StringComparison.Ordinal);
+    }
 }

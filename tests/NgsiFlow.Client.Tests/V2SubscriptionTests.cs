@@ -142,4 +142,24 @@ public sealed class V2SubscriptionTests(BrokerFixture fixture)
 
         error.Message.ShouldContain("Notification is required");
     }
+
+    [Fact]
+    public async Task HasSameDefinition_matches_the_brokers_echo_and_not_a_changed_definition()
+    {
+        using var client = new NgsiV2Client(fixture.Options("subsame"));
+        var definition = new NgsiV2Subscription
+        {
+            Subject = new NgsiV2SubscriptionSubject { Entities = [NgsiV2EntitySelector.ByPattern(".*", "Room")] },
+            Notification = new NgsiV2SubscriptionNotification { Http = new NgsiV2HttpNotification("http://127.0.0.1:9/job1"), Attrs = ["temperature"] },
+            Expires = DateTimeOffset.UtcNow.AddHours(1),
+        };
+        var id = await client.CreateSubscriptionAsync(definition);
+
+        var echo = await client.GetSubscriptionAsync(id);
+
+        echo.HasSameDefinition(definition).ShouldBeTrue();
+        echo.HasSameDefinition(definition with { Expires = null, Status = NgsiV2SubscriptionStatus.Inactive }).ShouldBeTrue();
+        echo.HasSameDefinition(definition with { Notification = definition.Notification! with { Attrs = ["humidity"] } }).ShouldBeFalse();
+        echo.HasSameDefinition(definition with { Notification = definition.Notification! with { Http = new NgsiV2HttpNotification("http://127.0.0.1:9/job2") } }).ShouldBeFalse();
+    }
 }

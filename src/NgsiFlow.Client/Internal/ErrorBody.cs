@@ -35,7 +35,15 @@ internal static class ErrorBody
         }
 
         var error = String(root, "error");
-        var description = String(root, "description");
+
+        // Keyrock's own errors: {"error": {"message", "code", "title"}}.
+        if (root.TryGetProperty("error", out var nested) && nested.ValueKind == JsonValueKind.Object)
+        {
+            return (String(nested, "title"), String(nested, "message"), null);
+        }
+
+        // Orion: error/description; OAuth2 token endpoints: error/error_description; NGSI-LD: ProblemDetails.
+        var description = String(root, "description") ?? String(root, "error_description");
         var type = String(root, "type");
         var title = String(root, "title");
         var detail = String(root, "detail");

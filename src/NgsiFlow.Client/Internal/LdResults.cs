@@ -37,6 +37,12 @@ internal static class LdResults
                 var path = $"$.errors[{i++}]";
                 var entityId = JsonRead.String(item, "entityId", path) ?? string.Empty;
                 var (error, description, _) = item.TryGetProperty("error", out var problem) ? ErrorBody.Read(problem) : (null, null, null);
+
+                // Some brokers (older Stellio) give the reasons as an array of strings.
+                if (problem.ValueKind == JsonValueKind.Array)
+                {
+                    description = string.Join("; ", problem.EnumerateArray().Select(x => x.ValueKind == JsonValueKind.String ? x.GetString() : x.GetRawText()));
+                }
                 var status = problem.ValueKind == JsonValueKind.Object && problem.TryGetProperty("status", out var st) && st.ValueKind == JsonValueKind.Number ? st.GetInt32() : 0;
                 errors.Add(new NgsiBatchError(entityId, status, error, description));
             }

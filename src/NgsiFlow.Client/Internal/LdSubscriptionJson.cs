@@ -19,6 +19,31 @@ internal static class LdSubscriptionJson
         _ => "normalized",
     };
 
+    /// <summary>The definition with defaults filled in and lifecycle members (id, expiry, activity, status, counters) left out.</summary>
+    public static string Canonical(NgsiLdSubscription s)
+    {
+        var notification = s.Notification is null ? null : new NgsiLdSubscriptionNotification(s.Notification.Endpoint with
+        {
+            Accept = s.Notification.Endpoint.Accept ?? "application/json",
+        })
+        {
+            Attributes = s.Notification.Attributes,
+            Format = s.Notification.Format ?? NgsiLdRepresentation.Normalized,
+        };
+        var canonical = new NgsiLdSubscription
+        {
+            SubscriptionName = s.SubscriptionName,
+            Description = s.Description,
+            Entities = s.Entities,
+            WatchedAttributes = s.WatchedAttributes,
+            Q = s.Q,
+            Notification = notification,
+            Throttling = s.Throttling is > 0 ? s.Throttling : null,
+            TimeInterval = s.TimeInterval is > 0 ? s.TimeInterval : null,
+        };
+        return System.Text.Encoding.UTF8.GetString(JsonWrite.ToBytes(canonical, static (w, c) => Write(w, c)));
+    }
+
     private static void Check(NgsiLdSubscription s, bool create)
     {
         if (create && s.Entities is not { Count: > 0 } && s.WatchedAttributes is not { Count: > 0 })

@@ -18,6 +18,41 @@ internal static class V2SubscriptionJson
         return JsonWrite.ToBytes(s, static (w, s) => Write(w, s));
     }
 
+    /// <summary>
+    /// The definition with the broker's defaults filled in and the lifecycle members (id, expires, status, counters)
+    /// left out: equal for a definition and the broker's echo of it.
+    /// </summary>
+    public static string Canonical(NgsiV2Subscription s)
+    {
+        var condition = s.Subject?.Condition ?? new NgsiV2SubscriptionCondition();
+        condition = condition with { Attrs = condition.Attrs ?? [], NotifyOnMetadataChange = condition.NotifyOnMetadataChange ?? true };
+        var notification = s.Notification;
+        if (notification is not null)
+        {
+            notification = new NgsiV2SubscriptionNotification
+            {
+                Http = notification.Http,
+                HttpCustom = notification.HttpCustom,
+                Attrs = notification.ExceptAttrs is { Count: > 0 } ? null : notification.Attrs ?? [],
+                ExceptAttrs = notification.ExceptAttrs is { Count: > 0 } ? notification.ExceptAttrs : null,
+                AttrsFormat = notification.AttrsFormat ?? NgsiV2AttrsFormat.Normalized,
+                Metadata = notification.Metadata,
+                OnlyChangedAttrs = notification.OnlyChangedAttrs ?? false,
+                Covered = notification.Covered ?? false,
+                MaxFailsLimit = notification.MaxFailsLimit is > 0 ? notification.MaxFailsLimit : null,
+            };
+        }
+
+        var canonical = new NgsiV2Subscription
+        {
+            Description = s.Description,
+            Subject = s.Subject is null ? null : s.Subject with { Condition = condition },
+            Notification = notification,
+            Throttling = s.Throttling is > 0 ? s.Throttling : null,
+        };
+        return System.Text.Encoding.UTF8.GetString(JsonWrite.ToBytes(canonical, static (w, c) => Write(w, c)));
+    }
+
     private static void Check(NgsiV2Subscription s, bool create)
     {
         if (create && s.Subject is null)
