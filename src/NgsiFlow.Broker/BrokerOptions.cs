@@ -25,8 +25,8 @@ public sealed class BrokerOptions
     /// <summary>Notifications a subscription may have waiting; when full, new ones are dropped and counted. Default 100,000.</summary>
     public int NotificationQueueCapacity { get; set; } = 100_000;
 
-    /// <summary>Concurrent senders per subscription. Default 16.</summary>
-    public int NotificationSendersPerSubscription { get; set; } = 16;
+    /// <summary>Concurrent senders (keep-alive connections) per subscription. Default 8.</summary>
+    public int NotificationSendersPerSubscription { get; set; } = 8;
 
     /// <summary>Notification requests in flight across all subscriptions. Default 128.</summary>
     public int MaxConcurrentNotifications { get; set; } = 128;

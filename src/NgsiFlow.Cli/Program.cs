@@ -7,8 +7,10 @@ var bench = new Command("bench", "End-to-end benchmarks; each prints its figures
 root.Subcommands.Add(bench);
 bench.Subcommands.Add(NgsiFlow.Cli.Commands.Bench.BenchReceiverCommand.Create());
 bench.Subcommands.Add(BenchEngineCommand.Create());
+bench.Subcommands.Add(BenchBrokerCommand.Create());
 
 // One file per command under Commands/; keep this list sorted.
+root.Subcommands.Add(BrokerCommand.Create());
 root.Subcommands.Add(VersionCommand.Create());
 
 return await root.Parse(args).InvokeAsync().ConfigureAwait(false);
