@@ -11,6 +11,8 @@ bench.Subcommands.Add(BenchBrokerCommand.Create());
 
 // One file per command under Commands/; keep this list sorted.
 root.Subcommands.Add(BrokerCommand.Create());
+root.Subcommands.Add(ReceiveCommand.Create());
 root.Subcommands.Add(VersionCommand.Create());
+root.Subcommands.Add(WorkerCommand.Create());
 
 return await root.Parse(args).InvokeAsync().ConfigureAwait(false);

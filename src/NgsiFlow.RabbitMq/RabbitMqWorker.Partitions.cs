@@ -8,6 +8,7 @@ namespace NgsiFlow.RabbitMq;
 public sealed partial class RabbitMqWorker
 {
     private static readonly TimeSpan ResubscribeDelay = TimeSpan.FromSeconds(1);
+    private static readonly TimeSpan RebalanceInterval = TimeSpan.FromSeconds(1);
 
     private async Task SubscribeAsync(PartitionSlot slot, CancellationToken cancellationToken)
     {
@@ -40,6 +41,12 @@ public sealed partial class RabbitMqWorker
         catch (Exception ex) when (ex is FormatException or System.Text.Json.JsonException or ArgumentException)
         {
             delivery = new Delivery(e.DeliveryTag, e.Redelivered, e.BasicProperties.MessageId ?? string.Empty, null, null, ex.Message);
+        }
+
+        if (!ReferenceEquals(slot.Channel, channel) || !channel.IsOpen)
+        {
+            // A channel being closed (partition handed over): the message goes back to the queue with it.
+            return;
         }
 
         var runner = slot.Runner;
@@ -156,6 +163,58 @@ public sealed partial class RabbitMqWorker
         {
             _stateLock.Release();
         }
+    }
+
+    private async Task RebalanceLoopAsync()
+    {
+        // Single active consumer gives every queue to its first subscriber; workers even that out themselves: each
+        // keeps at most its fair share (partitions / workers subscribed) and hands the rest over, re-subscribing as a
+        // standby at the end of the line.
+        var token = _stopping.Token;
+        while (!token.IsCancellationRequested)
+        {
+            try
+            {
+                await Task.Delay(RebalanceInterval, token).ConfigureAwait(false);
+                uint consumers;
+                await _stateLock.WaitAsync(token).ConfigureAwait(false);
+                try
+                {
+                    consumers = (await _stateChannel.QueueDeclarePassiveAsync(Topology.PartitionQueue(0), token).ConfigureAwait(false)).ConsumerCount;
+                }
+                finally
+                {
+                    _stateLock.Release();
+                }
+
+                var share = (int)Math.Ceiling(Topology.Partitions / (double)Math.Max(1u, consumers));
+                var owned = _slots.Where(s => s.Runner is { IsAbandoned: false }).ToList();
+                foreach (var slot in owned.Skip(share))
+                {
+                    await ReleaseAsync(slot, token).ConfigureAwait(false);
+                }
+            }
+            catch (OperationCanceledException) when (token.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception e) when (e is AlreadyClosedException or OperationInterruptedException or IOException or TimeoutException)
+            {
+                RabbitMqLog.ConnectionLost(_logger, Job.Name, "rebalancing: " + e.Message);
+            }
+        }
+    }
+
+    private async Task ReleaseAsync(PartitionSlot slot, CancellationToken cancellationToken)
+    {
+        if (slot.Runner is not { IsAbandoned: false } runner)
+        {
+            return;
+        }
+
+        await runner.ReleaseAsync(cancellationToken).ConfigureAwait(false);
+        Interlocked.Increment(ref Counters.Released);
+        await SubscribeAsync(slot, cancellationToken).ConfigureAwait(false);
     }
 
     private sealed class PartitionSlot(int partition)

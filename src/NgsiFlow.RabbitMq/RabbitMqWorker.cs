@@ -32,6 +32,7 @@ public sealed partial class RabbitMqWorker : IAsyncDisposable
     private readonly PartitionSlot[] _slots;
     private readonly ILogger _logger;
     private readonly CancellationTokenSource _stopping = new();
+    private Task _rebalance = Task.CompletedTask;
     private int _state;
 
     private RabbitMqWorker(RabbitMqOptions options, DistributedJob job, WorkerContext context, IConnection connection, IChannel stateChannel, RabbitMqTopology topology)
@@ -107,6 +108,7 @@ public sealed partial class RabbitMqWorker : IAsyncDisposable
             }
 
             worker._state = 1;
+            worker._rebalance = worker.RebalanceLoopAsync();
             RabbitMqLog.WorkerStarted(worker._logger, job.Name, options.SafeUri, options.Partitions, options.Prefetch);
             return worker;
         }
@@ -144,34 +146,25 @@ public sealed partial class RabbitMqWorker : IAsyncDisposable
         }
 
         await _stopping.CancelAsync().ConfigureAwait(false);
+        await _rebalance.ConfigureAwait(false);
         foreach (var slot in _slots)
         {
-            if (slot.ConsumerTag is { } tag && slot.Channel is { IsOpen: true } channel)
+            if (slot.Runner is { IsAbandoned: false } runner)
             {
                 try
                 {
-                    await channel.BasicCancelAsync(tag, noWait: false, cancellationToken).ConfigureAwait(false);
-                }
-                catch (Exception e) when (e is RabbitMQ.Client.Exceptions.AlreadyClosedException or RabbitMQ.Client.Exceptions.OperationInterruptedException)
-                {
-                    // The channel is gone: its messages go back to the queue anyway.
-                }
-            }
-        }
-
-        foreach (var slot in _slots)
-        {
-            if (slot.Runner is { } runner)
-            {
-                try
-                {
-                    await runner.StopAsync(cancellationToken).ConfigureAwait(false);
+                    await runner.ReleaseAsync(cancellationToken).ConfigureAwait(false);
                 }
                 catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
                 {
                     RabbitMqLog.CheckpointFailed(_logger, Job.Name, slot.Partition, e.Message);
                     runner.Abandon();
                 }
+            }
+
+            if (slot.Channel is { IsOpen: true } channel)
+            {
+                await channel.CloseAsync(cancellationToken).ConfigureAwait(false);
             }
         }
 

@@ -221,54 +221,10 @@ internal sealed class PartitionRunner : IStreamSource<NgsiEvent>
     /// <summary>Stores the state and acknowledges every message taken so far.</summary>
     public async Task CheckpointAsync(CancellationToken cancellationToken)
     {
-        var job = _job!;
         await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            if (IsAbandoned)
-            {
-                return;
-            }
-
-            var lastTag = _lastTag;
-            await job.WhenIdleAsync(cancellationToken).ConfigureAwait(false);
-            var checkpoint = await job.CheckpointAsync(cancellationToken).ConfigureAwait(false);
-            var record = new CheckpointRecord
-            {
-                Job = _worker.Job.Name,
-                Partition = Partition,
-                TakenAt = DateTimeOffset.UtcNow,
-                Worker = _worker.WorkerId,
-                Snapshot = checkpoint.Snapshot.ToBytes(),
-                CoveredMessageIds = [.. _idsSinceCheckpoint, .. _covered],
-                RecentKeys = _keys,
-            };
-            await _worker.StoreCheckpointAsync(Partition, record.ToBytes(), cancellationToken).ConfigureAwait(false);
-            checkpoint.Commit();
-
-            // Events held in windows are acknowledged by the commit; wait for those acknowledgements to arrive.
-            var deadline = DateTimeOffset.UtcNow + TimeSpan.FromSeconds(30);
-            while (Volatile.Read(ref _done) < _yielded)
-            {
-                if (DateTimeOffset.UtcNow > deadline)
-                {
-                    throw new TimeoutException($"Partition {Partition}: {_yielded - Volatile.Read(ref _done)} events were not acknowledged by the job 30 s after a checkpoint.");
-                }
-
-                await Task.Delay(1, cancellationToken).ConfigureAwait(false);
-            }
-
-            if (IsAbandoned)
-            {
-                return;
-            }
-
-            await _channel.BasicAckAsync(lastTag, multiple: true, cancellationToken).ConfigureAwait(false);
-            _ackedTag = lastTag;
-            Interlocked.Add(ref _worker.Counters.Acknowledged, _takenSinceAck);
-            Interlocked.Increment(ref _worker.Counters.Checkpoints);
-            Volatile.Write(ref _takenSinceAck, 0);
-            _idsSinceCheckpoint = [];
+            await CheckpointCoreAsync(cancellationToken).ConfigureAwait(false);
         }
         finally
         {
@@ -276,26 +232,86 @@ internal sealed class PartitionRunner : IStreamSource<NgsiEvent>
         }
     }
 
-    /// <summary>Graceful stop: processes what was delivered, checkpoints (acknowledging it), stops the job.</summary>
-    public async Task StopAsync(CancellationToken cancellationToken)
+    private async Task CheckpointCoreAsync(CancellationToken cancellationToken)
     {
-        while (_inbox.Reader.Count > 0 && !IsAbandoned && _job is { Completion.IsCompleted: false })
+        var job = _job!;
+        if (IsAbandoned)
         {
-            await Task.Delay(5, cancellationToken).ConfigureAwait(false);
+            return;
         }
 
+        var lastTag = _lastTag;
+        if (lastTag == _ackedTag)
+        {
+            return;
+        }
+
+        await job.WhenIdleAsync(cancellationToken).ConfigureAwait(false);
+        var checkpoint = await job.CheckpointAsync(cancellationToken).ConfigureAwait(false);
+        var record = new CheckpointRecord
+        {
+            Job = _worker.Job.Name,
+            Partition = Partition,
+            TakenAt = DateTimeOffset.UtcNow,
+            Worker = _worker.WorkerId,
+            Snapshot = checkpoint.Snapshot.ToBytes(),
+            CoveredMessageIds = [.. _idsSinceCheckpoint, .. _covered],
+            RecentKeys = _keys,
+        };
+        await _worker.StoreCheckpointAsync(Partition, record.ToBytes(), cancellationToken).ConfigureAwait(false);
+        checkpoint.Commit();
+
+        // Events held in windows are acknowledged by the commit; wait for those acknowledgements to arrive.
+        var deadline = DateTimeOffset.UtcNow + TimeSpan.FromSeconds(30);
+        while (Volatile.Read(ref _done) < _yielded)
+        {
+            if (DateTimeOffset.UtcNow > deadline)
+            {
+                throw new TimeoutException($"Partition {Partition}: {_yielded - Volatile.Read(ref _done)} events were not acknowledged by the job 30 s after a checkpoint.");
+            }
+
+            await Task.Delay(1, cancellationToken).ConfigureAwait(false);
+        }
+
+        if (IsAbandoned)
+        {
+            return;
+        }
+
+        await _channel.BasicAckAsync(lastTag, multiple: true, cancellationToken).ConfigureAwait(false);
+        _ackedTag = lastTag;
+        Interlocked.Add(ref _worker.Counters.Acknowledged, _takenSinceAck);
+        Interlocked.Increment(ref _worker.Counters.Checkpoints);
+        Volatile.Write(ref _takenSinceAck, 0);
+        _idsSinceCheckpoint = [];
+    }
+
+    /// <summary>
+    /// Hands the partition over cleanly: stops handing out events, checkpoints (acknowledging everything processed),
+    /// then closes the partition's channel so that the messages delivered but not processed go back to the queue and
+    /// RabbitMQ activates the next consumer, which finds the checkpoint just stored.
+    /// </summary>
+    public async Task ReleaseAsync(CancellationToken cancellationToken)
+    {
         await _stopping.CancelAsync().ConfigureAwait(false);
         await _loop.ConfigureAwait(false);
-        if (!IsAbandoned && _lastTag != _ackedTag)
+        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
         {
-            await CheckpointAsync(cancellationToken).ConfigureAwait(false);
+            await CheckpointCoreAsync(cancellationToken).ConfigureAwait(false);
+            Interlocked.Exchange(ref _abandoned, 1);
+            await _channel.CloseAsync(cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            _gate.Release();
         }
 
-        Interlocked.Exchange(ref _abandoned, 1);
         _inbox.Writer.TryComplete();
         if (_job is { } job)
         {
-            await job.StopAsync(cancellationToken).ConfigureAwait(false);
+            job.Cancel();
+            await job.DisposeAsync().ConfigureAwait(false);
         }
     }
 

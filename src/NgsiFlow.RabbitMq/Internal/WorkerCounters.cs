@@ -11,4 +11,5 @@ internal sealed class WorkerCounters
     public long Poison;
     public long Checkpoints;
     public long Takeovers;
+    public long Released;
 }
