@@ -8,6 +8,7 @@ root.Subcommands.Add(bench);
 bench.Subcommands.Add(NgsiFlow.Cli.Commands.Bench.BenchReceiverCommand.Create());
 bench.Subcommands.Add(BenchEngineCommand.Create());
 bench.Subcommands.Add(BenchBrokerCommand.Create());
+bench.Subcommands.Add(BenchDistributedCommand.Create());
 
 // One file per command under Commands/; keep this list sorted.
 root.Subcommands.Add(BrokerCommand.Create());

@@ -109,6 +109,7 @@ public sealed class FailoverTests(RabbitMqFixture rabbit, ITestOutputHelper outp
         {
             receiver?.Dispose();
             workers.ForEach(w => w.Dispose());
+            DumpLogs([.. workers, .. receiver is null ? Array.Empty<CliProcess>() : [receiver]]);
         }
     }
 
@@ -121,7 +122,7 @@ public sealed class FailoverTests(RabbitMqFixture rabbit, ITestOutputHelper outp
         await CreateEntitiesAsync(http);
         var prefix = "r" + Guid.NewGuid().ToString("N")[..8];
         var port = FreePort.Next();
-        string[] common = ["--rabbitmq", rabbit.Uri.ToString(), "--job", "running-sum", "--prefix", prefix, "--partitions", "8", "--checkpoint-ms", "200"];
+        string[] common = ["--rabbitmq", rabbit.Uri.ToString(), "--job", "running-sum", "--prefix", prefix, "--partitions", "8", "--checkpoint-ms", "200", "--log-level", "Information"];
         var workers = Enumerable.Range(0, 3).Select(i => CliProcess.Start($"worker{i}", ["worker", .. common, "--broker", broker.BaseAddress.ToString()])).ToList();
         var receiver = CliProcess.Start("receiver", ["receive", .. common, "--port", port.ToString(CultureInfo.InvariantCulture)]);
         CliProcess? restarted = null;
@@ -194,6 +195,18 @@ public sealed class FailoverTests(RabbitMqFixture rabbit, ITestOutputHelper outp
             receiver.Dispose();
             restarted?.Dispose();
             workers.ForEach(w => w.Dispose());
+            DumpLogs([.. workers, receiver, .. restarted is null ? Array.Empty<CliProcess>() : [restarted]]);
+        }
+    }
+
+    private void DumpLogs(IEnumerable<CliProcess> processes)
+    {
+        foreach (var process in processes)
+        {
+            foreach (var line in process.Errors.Split('\n').Where(l => l.Length > 0).TakeLast(40))
+            {
+                output.WriteLine($"{process.Name}: {line}");
+            }
         }
     }
 
