@@ -49,11 +49,13 @@ public sealed class FailoverTests(RabbitMqFixture rabbit, ITestOutputHelper outp
             for (var seq = 1; seq <= updates; seq++)
             {
                 await Task.WhenAll(Enumerable.Range(0, EntityCount).Select(i => UpdateAsync(http, Id(i), seq)));
-                if (seq == updates / 3)
+                if (seq == updates / 2)
                 {
-                    // Mid-stream: the victim owns partitions and has processed some of them, the rest is still coming.
-                    await WaitAsync(() => workers.Any(w => Report(w) is { } r && r.GetProperty("ownedPartitions").GetInt32() > 0 && r.GetProperty("processed").GetInt64() > 0), TimeSpan.FromSeconds(30), "a worker to process events", () => "none did");
-                    victim = workers.First(w => Report(w) is { } r && r.GetProperty("ownedPartitions").GetInt32() > 0 && r.GetProperty("processed").GetInt64() > 0);
+                    // Mid-stream: half the updates are sent, a quarter processed; the victim owns partitions and has
+                    // processed some of them, the rest is still coming.
+                    long Processed(CliProcess w) => Report(w) is { } r ? r.GetProperty("processed").GetInt64() : 0;
+                    await WaitAsync(() => workers.Sum(Processed) >= EntityCount * updates / 4, TimeSpan.FromSeconds(60), "the workers to process a quarter of the updates", () => string.Join(", ", workers.Select(Processed)));
+                    victim = workers.Where(w => Report(w)?.GetProperty("ownedPartitions").GetInt32() > 0).MaxBy(Processed)!;
                     victim.Signal("KILL");
                     output.WriteLine($"SIGKILL {victim.Name} after {seq} rounds sent; its last report: {victim.Lines.LastOrDefault()}");
                 }
