@@ -154,6 +154,58 @@ public sealed class TransportTests(RabbitMqFixture rabbit)
         await WaitUntilAsync(() => rabbit.Queues(prefix + ".counter.p").All(q => q.Ready == 0 && q.Unacknowledged == 0), "every message to be acknowledged");
     }
 
+    [Fact]
+    public async Task Worker_connection_closed_by_rabbitmq_recovers_and_loses_nothing()
+    {
+        var prefix = NewPrefix();
+        var results = new ConcurrentQueue<(string Entity, long Count)>();
+        var job = CountingJob("recovering", results);
+        var options = Options(prefix, 2);
+        options.ClientName = "recovery-test-" + prefix;
+        await using var target = await RabbitMqNotificationTarget.StartAsync(Options(prefix, 2), job, CancellationToken.None);
+        await using var worker = await RabbitMqWorker.StartAsync(options, job, new WorkerContext(null), CancellationToken.None);
+        await PublishAsync(target, "recovering", 1, 20);
+        await WaitUntilAsync(() => results.Count == 20, "20 results before the connection is closed");
+
+        var (code, text) = rabbit.Server.Ctl("close_all_connections", "--vhost", "/", "test: closed on purpose");
+        code.ShouldBe(0, text);
+        var published = 0;
+        await WaitUntilAsync(() =>
+        {
+            // The publisher's connection was closed too: a publish fails (503 for a receiver) until it recovered.
+            try
+            {
+                PublishAsync(target, "recovering", 21 + published, 21 + published).GetAwaiter().GetResult();
+                published++;
+            }
+            catch (TargetClosedException)
+            {
+            }
+
+            return published == 20;
+        }, "20 more updates to be published after recovery");
+        await WaitUntilAsync(() => results.Select(r => r.Count).Distinct().Count() == 40 && rabbit.Queues(prefix + ".recovering.p").All(q => q.Ready == 0 && q.Unacknowledged == 0), "all 40 updates to be counted and acknowledged after recovery");
+
+        results.Select(r => r.Count).Distinct().Order().ShouldBe(Enumerable.Range(1, 40).Select(i => (long)i));
+        results.Max(r => r.Count).ShouldBe(40, "each update counted once in the state, whatever was redelivered");
+    }
+
+    private static DistributedJob CountingJob(string name, ConcurrentQueue<(string Entity, long Count)> results) => new(name, (input, _) => input
+        .KeyBy(e => e.EntityId)
+        .Process<string, NgsiEvent, long, (string, long)>(_ => 0, (string key, ref long count, NgsiEvent e, Emitter<(string, long)> output) =>
+        {
+            count++;
+            output.Emit((key, count));
+        }, name: "count")
+        .ForEachAsync((r, _) =>
+        {
+            results.Enqueue(r);
+            return ValueTask.CompletedTask;
+        }))
+    {
+        IdempotencyKey = e => e.EntityId + "#" + e.Entity.GetNumber("seq"),
+    };
+
     private static async Task PublishAsync(RabbitMqNotificationTarget target, string job, int from, int to)
     {
         for (var seq = from; seq <= to; seq++)
