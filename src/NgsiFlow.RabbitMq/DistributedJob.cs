@@ -44,7 +44,7 @@ public sealed class DistributedJob
     /// <summary>The job's name.</summary>
     public string Name { get; }
 
-    /// <summary>A one-line description for <c>ngsiflow worker --list</c>.</summary>
+    /// <summary>A one-line description, for listings and logs.</summary>
     public string Description { get; init; } = string.Empty;
 
     /// <summary>The subscriptions a receiver creates for the job on its broker (none: the broker is configured by hand).</summary>

@@ -190,6 +190,28 @@ public sealed class TransportTests(RabbitMqFixture rabbit)
         results.Max(r => r.Count).ShouldBe(40, "each update counted once in the state, whatever was redelivered");
     }
 
+    [Fact]
+    public async Task Worker_message_not_from_ngsiflow_is_counted_dropped_and_the_partition_goes_on()
+    {
+        var prefix = NewPrefix();
+        var results = new ConcurrentQueue<(string Entity, long Count)>();
+        var job = CountingJob("poison", results);
+        await using var target = await RabbitMqNotificationTarget.StartAsync(Options(prefix, 1), job, CancellationToken.None);
+        await using var worker = await RabbitMqWorker.StartAsync(Options(prefix, 1), job, new WorkerContext(null), CancellationToken.None);
+        var factory = new RabbitMQ.Client.ConnectionFactory { Uri = rabbit.Uri };
+        await using (var connection = await factory.CreateConnectionAsync())
+        await using (var channel = await connection.CreateChannelAsync())
+        {
+            await channel.BasicPublishAsync(string.Empty, target.Topology.PartitionQueue(0), mandatory: true, new RabbitMQ.Client.BasicProperties(), "not an event"u8.ToArray());
+        }
+
+        await PublishAsync(target, "poison", 1, 3);
+        await WaitUntilAsync(() => results.Count == 3 && rabbit.Queues(prefix + ".poison.p").All(q => q.Ready == 0 && q.Unacknowledged == 0), "the three events after the bad message to be processed and everything acknowledged");
+
+        worker.GetStatistics().Poison.ShouldBe(1);
+        results.Select(r => r.Count).ShouldBe([1L, 2L, 3L]);
+    }
+
     private static DistributedJob CountingJob(string name, ConcurrentQueue<(string Entity, long Count)> results) => new(name, (input, _) => input
         .KeyBy(e => e.EntityId)
         .Process<string, NgsiEvent, long, (string, long)>(_ => 0, (string key, ref long count, NgsiEvent e, Emitter<(string, long)> output) =>
