@@ -6,6 +6,7 @@ var bench = new Command("bench", "End-to-end benchmarks; each prints its figures
 root.Subcommands.Add(bench);
 
 // One file per command under Commands/; keep this list sorted.
+root.Subcommands.Add(ParseCommand.Create());
 root.Subcommands.Add(VersionCommand.Create());
 
 return await root.Parse(args).InvokeAsync().ConfigureAwait(false);

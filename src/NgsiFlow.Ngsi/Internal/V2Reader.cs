@@ -71,10 +71,15 @@ internal static class V2Reader
 
     public static DateTimeOffset ReadDate(ref JsonSource src)
     {
-        var text = src.ReadString("an ISO 8601 date-time string");
-        if (!NgsiDates.TryParse(text, out var date))
+        src.Read();
+        src.Expect(JsonTokenType.String, "an ISO 8601 date-time string");
+        ref var r = ref src.Reader;
+        var parsed = !r.ValueIsEscaped && !r.HasValueSequence
+            ? NgsiDates.TryParse(r.ValueSpan, out var date)
+            : NgsiDates.TryParse(r.GetString()!, out date);
+        if (!parsed)
         {
-            src.Fail("an ISO 8601 date-time string", "'" + text + "'");
+            src.Fail("an ISO 8601 date-time string", "'" + r.GetString() + "'");
         }
 
         return date;
