@@ -1,9 +1,11 @@
 using System.CommandLine;
 using NgsiFlow.Cli.Commands;
+using NgsiFlow.Cli.Commands.Bench;
 
 var root = new RootCommand("NgsiFlow: stream processing and model inference on FIWARE context data.");
 var bench = new Command("bench", "End-to-end benchmarks; each prints its figures, ratios to a reference measured in the same run, and a last line of JSON.");
 root.Subcommands.Add(bench);
+bench.Subcommands.Add(BenchEngineCommand.Create());
 
 // One file per command under Commands/; keep this list sorted.
 root.Subcommands.Add(ParseCommand.Create());

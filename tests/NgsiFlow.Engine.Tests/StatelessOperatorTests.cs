@@ -138,3 +138,36 @@ public class StatelessOperatorTests
         seen.Items.ShouldBe(Enumerable.Range(0, 100));
     }
 }
+
+public class ParallelTests
+{
+    [Fact]
+    public async Task Parallel_runs_the_following_operators_in_lanes_and_loses_nothing()
+    {
+        var job = new StreamJob("par", new StreamJobOptions { ChunkSize = 8 });
+        var input = job.Input<int>();
+        var running = 0;
+        var overlapped = 0;
+        var seen = new Collector<int>();
+        input.Parallel(3)
+            .Select(i =>
+            {
+                if (Interlocked.Increment(ref running) > 1)
+                {
+                    Interlocked.Exchange(ref overlapped, 1);
+                }
+
+                Thread.SpinWait(2000);
+                Interlocked.Decrement(ref running);
+                return i * 2;
+            })
+            .ForEachAsync(seen.Add);
+        job.Start();
+        await input.WriteAllAsync(Enumerable.Range(0, 3000));
+        await job.RunToEndAsync();
+
+        seen.Items.Order().ShouldBe(Enumerable.Range(0, 3000).Select(i => i * 2));
+        job.GetStatistics("select-1").EventsIn.ShouldBe(3000);
+        overlapped.ShouldBe(1);
+    }
+}
