@@ -9,6 +9,8 @@ bench.Subcommands.Add(BenchEngineCommand.Create());
 
 // One file per command under Commands/; keep this list sorted.
 root.Subcommands.Add(ParseCommand.Create());
+bench.Subcommands.Add(NgsiFlow.Cli.Commands.Bench.BenchInferenceCommand.Create());
+root.Subcommands.Add(PredictCommand.Create());
 root.Subcommands.Add(VersionCommand.Create());
 
 return await root.Parse(args).InvokeAsync().ConfigureAwait(false);

@@ -1,0 +1,77 @@
+using System.Globalization;
+
+namespace NgsiFlow.Inference.Tests;
+
+/// <summary>The committed demo models reproduce scikit-learn's predictions (models/*.expected.csv).</summary>
+public sealed class DemoModelTests
+{
+    private static readonly string Models = Path.Combine(AppContext.BaseDirectory, "models");
+
+    private static double N(string s) => double.Parse(s, CultureInfo.InvariantCulture);
+
+    [Fact]
+    public void Concrete_forest_matches_scikit_learn_on_all_rows_and_mae()
+    {
+        var model = OnnxModel.Load(Path.Combine(Models, "concrete-rf150.onnx"));
+        model.FeatureNames.ShouldBe(["cement", "slag", "ash", "water", "superplastic", "coarseagg", "fineagg", "age"]);
+        model.UsesCompiledScorer.ShouldBeTrue();
+        var lines = File.ReadAllLines(Path.Combine(Models, "concrete-rf150.expected.csv"));
+        var header = lines[0].Split(',');
+        var rows = lines.Skip(1).Select(l => l.Split(',')).ToArray();
+        rows.Length.ShouldBe(1030);
+        double ours = 0, theirs = 0;
+        var all = new double[rows.Length * 8];
+        for (var r = 0; r < rows.Length; r++)
+        {
+            var cells = rows[r];
+            var strength = N(cells[Array.IndexOf(header, "strength")]);
+            var expected = N(cells[Array.IndexOf(header, "predicted_strength")]);
+            // By name, as a stream job would map an entity's attributes.
+            var p = model.Predict(name => N(cells[Array.IndexOf(header, name)]));
+            Math.Abs(p.Value - expected).ShouldBeLessThanOrEqualTo(1e-9, $"row {r}");
+            ours += Math.Abs(p.Value - strength);
+            theirs += Math.Abs(expected - strength);
+            for (var j = 0; j < 8; j++)
+            {
+                all[(r * 8) + j] = N(cells[j]);
+            }
+        }
+
+        Math.Abs((ours / rows.Length) - (theirs / rows.Length)).ShouldBeLessThanOrEqualTo(1e-6);
+        var batch = model.PredictBatchParallel(all, rows.Length, 2);
+        for (var r = 0; r < rows.Length; r++)
+        {
+            batch.Value(r).ShouldBe(model.Predict(all.AsSpan(r * 8, 8)).Value);
+        }
+    }
+
+    [Fact]
+    public void Regime_models_match_scikit_learn()
+    {
+        var kmeans = OnnxModel.Load(Path.Combine(Models, "regimes-kmeans.onnx"));
+        var mlp = OnnxModel.Load(Path.Combine(Models, "regimes-mlp.onnx"));
+        mlp.ClassLabels.ShouldBe(["idle", "overload", "working"]);
+        var lines = File.ReadAllLines(Path.Combine(Models, "regimes.expected.csv"));
+        var header = lines[0].Split(',');
+        int Col(string name) => Array.IndexOf(header, name);
+        foreach (var line in lines.Skip(1))
+        {
+            var c = line.Split(',');
+            var features = new[] { N(c[0]), N(c[1]), N(c[2]) };
+            var k = kmeans.Predict(features);
+            k.Label.ShouldBe(c[Col("kmeans_regime")]);
+            var d = k.GetNumbers("distances");
+            for (var i = 0; i < 3; i++)
+            {
+                d[i].ShouldBe(N(c[Col($"kmeans_distance_{i}")]), 1e-9);
+            }
+
+            var m = mlp.Predict(features);
+            m.Label.ShouldBe(c[Col("mlp_label")]);
+            foreach (var label in mlp.ClassLabels)
+            {
+                m.Probability(label).ShouldBe(N(c[Col($"mlp_p_{label}")]), 1e-9);
+            }
+        }
+    }
+}
