@@ -6,6 +6,7 @@ var root = new RootCommand("NgsiFlow: stream processing and model inference on F
 var bench = new Command("bench", "End-to-end benchmarks; each prints its figures, ratios to a reference measured in the same run, and a last line of JSON.");
 root.Subcommands.Add(bench);
 bench.Subcommands.Add(BenchEngineCommand.Create());
+bench.Subcommands.Add(NgsiFlow.Cli.Commands.Bench.BenchReceiverCommand.Create());
 
 // One file per command under Commands/; keep this list sorted.
 root.Subcommands.Add(ParseCommand.Create());
