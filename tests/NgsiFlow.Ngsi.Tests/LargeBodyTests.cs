@@ -80,4 +80,16 @@ public class LargeBodyTests
         n.Entities.Count.ShouldBe(count);
         n.Entities[^1].GetNumber("p").ShouldBe(count - 1);
     }
+
+    [Fact]
+    public void Parse_entityWithThousandsOfAttributes_keepsThemAllInOrder()
+    {
+        var attrs = string.Join(",", Enumerable.Range(0, 5000).Select(i => $"\"a{i}\":{{\"type\":\"Number\",\"value\":{i}}}"));
+        var body = Encoding.UTF8.GetBytes("{\"subscriptionId\":\"s\",\"data\":[{\"id\":\"Wide\",\"type\":\"T\"," + attrs + "},{\"id\":\"Narrow\",\"type\":\"T\",\"x\":{\"value\":1}}]}");
+        var n = NotificationParser.Parse(body).ShouldBeOfType<NgsiV2Notification>();
+        n.Entities[0].Attributes.Count.ShouldBe(5000);
+        n.Entities[0].Attributes[4999].Name.ShouldBe("a4999");
+        n.Entities[0].GetNumber("a1234").ShouldBe(1234);
+        n.Entities[1].Attributes.ShouldHaveSingleItem().Name.ShouldBe("x");
+    }
 }
