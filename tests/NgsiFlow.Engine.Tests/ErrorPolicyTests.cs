@@ -117,15 +117,14 @@ public class ErrorPolicyTests
     }
 
     [Fact]
-    public async Task DeadLetter_without_handler_fails_with_a_clear_error()
+    public void DeadLetter_without_handler_is_refused_at_start_naming_the_operator()
     {
         var job = new StreamJob("err");
         var input = job.Input<int>();
-        input.Select(i => i == 1 ? throw new InvalidOperationException("x") : i, onError: ErrorPolicy.DeadLetter).ForEachAsync((_, _) => default);
-        job.Start();
-        await input.WriteAllAsync([1]);
+        input.Select(i => i, name: "parse", onError: ErrorPolicy.DeadLetter).ForEachAsync((_, _) => default);
 
-        var error = await Should.ThrowAsync<StreamJobException>(() => job.Completion.WaitAsync(TestJobs.Timeout));
+        var error = Should.Throw<InvalidOperationException>(job.Start);
+        error.Message.ShouldContain("'parse'");
         error.Message.ShouldContain("DeadLetterHandler");
     }
 

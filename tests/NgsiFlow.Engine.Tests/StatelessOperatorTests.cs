@@ -171,3 +171,46 @@ public class ParallelTests
         overlapped.ShouldBe(1);
     }
 }
+
+public class AsyncEnumerableTests
+{
+    [Fact]
+    public async Task ToAsyncEnumerable_yields_results_and_ends_with_the_job()
+    {
+        var job = new StreamJob("read", new StreamJobOptions { ChunkSize = 4 });
+        var input = job.Input<int>();
+        var results = input.Select(i => i * i).ToAsyncEnumerable(capacity: 3);
+        job.Start();
+        var writer = Task.Run(async () =>
+        {
+            await input.WriteAllAsync(Enumerable.Range(0, 50));
+            input.Complete();
+        });
+
+        var seen = new List<int>();
+        await foreach (var value in results.WithCancellation(TestJobs.Token()))
+        {
+            seen.Add(value);
+        }
+
+        await writer;
+        seen.ShouldBe(Enumerable.Range(0, 50).Select(i => i * i));
+    }
+
+    [Fact]
+    public async Task ToAsyncEnumerable_ends_with_the_error_when_the_job_fails()
+    {
+        var job = new StreamJob("read");
+        var input = job.Input<int>();
+        var results = input.Select(i => i == 2 ? throw new InvalidDataException("two") : i).ToAsyncEnumerable();
+        job.Start();
+        await input.WriteAllAsync([1, 2]);
+
+        await Should.ThrowAsync<StreamJobException>(async () =>
+        {
+            await foreach (var _ in results.WithCancellation(TestJobs.Token()))
+            {
+            }
+        });
+    }
+}

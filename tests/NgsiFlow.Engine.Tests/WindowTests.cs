@@ -157,6 +157,23 @@ public class WindowTests
     }
 
     [Fact]
+    public async Task Sliding_event_late_for_its_older_window_only_updates_that_window()
+    {
+        var (job, input, results) = CountJob(
+            WindowSpec.Sliding(TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(5)), LatenessPolicy.ReemitUpdated(TimeSpan.FromSeconds(20)));
+        await job.WriteSettledAsync(input, new Ev("a", 7), new Ev("a", 12), new Ev("a", 8));
+        await job.RunToEndAsync();
+
+        Rows(results).ShouldBe(
+        [
+            ("a", 0.0, 10.0, 1L, false),
+            ("a", 0.0, 10.0, 2L, true),
+            ("a", 5.0, 15.0, 3L, false),
+            ("a", 10.0, 20.0, 1L, false),
+        ]);
+    }
+
+    [Fact]
     public async Task Late_session_event_with_reemit_policy_updates_the_session()
     {
         var (job, input, results) = CountJob(WindowSpec.Session(TimeSpan.FromSeconds(5)), LatenessPolicy.ReemitUpdated(TimeSpan.FromSeconds(15)));

@@ -58,8 +58,17 @@ internal sealed class BuildContext
 
     public OperatorCounters Counters(string name, string kind) => Job.Counters(name, kind);
 
-    public ErrorHandler Errors(string name, string kind, ErrorPolicy? policy) =>
-        new(Job.Name, name, policy ?? Options.DefaultErrorPolicy, Counters(name, kind), Options.DeadLetterHandler, Clock);
+    public ErrorHandler Errors(string name, string kind, ErrorPolicy? policy)
+    {
+        var effective = policy ?? Options.DefaultErrorPolicy;
+        if (effective.Outcome == ErrorOutcome.DeadLetter && Options.DeadLetterHandler is null)
+        {
+            throw new InvalidOperationException(
+                $"The operator '{name}' of the job '{Job.Name}' sends failed events to dead letters but StreamJobOptions.DeadLetterHandler is not set.");
+        }
+
+        return new ErrorHandler(Job.Name, name, effective, Counters(name, kind), Options.DeadLetterHandler, Clock);
+    }
 
     /// <summary>Returns the object built once per job for <paramref name="key"/> (a merge stage shared by its producers).</summary>
     public TValue GetOrAdd<TValue>(object key, Func<TValue> create)

@@ -41,7 +41,6 @@ internal sealed class FixedWindowOperator<TKey, T, TAcc, TOut> : WindowOperatorB
             var t = eventTime is null ? now : eventTime(item);
             var lastStart = FloorTo(t, _slide);
             var lastEnd = lastStart + _size;
-            var update = false;
             if (lastEnd <= watermark)
             {
                 // Every window of the event was emitted: the event is late.
@@ -57,7 +56,6 @@ internal sealed class FixedWindowOperator<TKey, T, TAcc, TOut> : WindowOperatorB
                     continue;
                 }
 
-                update = true;
                 Interlocked.Increment(ref Counters.LateReemitted);
             }
 
@@ -79,8 +77,9 @@ internal sealed class FixedWindowOperator<TKey, T, TAcc, TOut> : WindowOperatorB
                 }
 
                 aggregate.Add(ref accumulator, item);
-                if (update && bucket.Fired)
+                if (bucket.Fired)
                 {
+                    // An emitted (kept) window changed: emit it again, whether or not the event's later windows are open.
                     (bucket.Updated ??= []).Add(key);
                 }
             }

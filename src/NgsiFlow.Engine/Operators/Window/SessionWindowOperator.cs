@@ -39,7 +39,16 @@ internal sealed class SessionWindowOperator<TKey, T, TAcc, TOut> : WindowOperato
             }
 
             // A session the event falls into or extends: it starts at most a gap after the event, and ends after it.
-            var fired = sessions.Find(s => s.Fired && s.Start - _gap <= t && t < s.End);
+            Session? fired = null;
+            foreach (var s in sessions)
+            {
+                if (s.Fired && s.Start - _gap <= t && t < s.End)
+                {
+                    fired = s;
+                    break;
+                }
+            }
+
             if (t + _gap <= watermark || fired is not null)
             {
                 if (Lateness.Action != LatenessAction.ReemitUpdated)
