@@ -46,8 +46,10 @@ public sealed partial class OnnxModel
     /// <summary>True when the model produces a label per row.</summary>
     public bool IsClassifier => _shape.LabelOutput >= 0;
 
-    /// <summary>Number of scores per row: regression targets, or one probability per class.</summary>
-    public int ScoreCount => _shape.Scorer?.ScoreCount ?? (_shape.ScoresAreProbabilities && _shape.ClassLabels is not null ? _shape.ClassLabels.Length : -1);
+    /// <summary>Number of scores per row: regression targets, or one probability per class; -1 when the graph does not declare it.</summary>
+    public int ScoreCount => _shape.Scorer?.ScoreCount
+        ?? (_shape.ScoreOutput >= 0 && _graph.Outputs[_shape.ScoreOutput].Dims is { Length: > 1 } dims && dims[^1] > 0 ? dims[^1]
+        : _shape.ScoresAreProbabilities && _shape.ClassLabels is not null ? _shape.ClassLabels.Length : -1);
 
     /// <summary>The model's metadata_props (for example feature_names, description).</summary>
     public IReadOnlyDictionary<string, string> Metadata => _graph.Metadata;

@@ -51,6 +51,10 @@ public sealed class DemoModelTests
         var kmeans = OnnxModel.Load(Path.Combine(Models, "regimes-kmeans.onnx"));
         var mlp = OnnxModel.Load(Path.Combine(Models, "regimes-mlp.onnx"));
         mlp.ClassLabels.ShouldBe(["idle", "overload", "working"]);
+        mlp.FeatureNames.ShouldBe(["temperature", "temperature_change", "temperature_mean10"]);
+        kmeans.ScoreCount.ShouldBe(3);
+        mlp.ScoreCount.ShouldBe(3);
+        mlp.UsesCompiledScorer.ShouldBeFalse();
         var lines = File.ReadAllLines(Path.Combine(Models, "regimes.expected.csv"));
         var header = lines[0].Split(',');
         int Col(string name) => Array.IndexOf(header, name);
@@ -73,5 +77,31 @@ public sealed class DemoModelTests
                 m.Probability(label).ShouldBe(N(c[Col($"mlp_p_{label}")]), 1e-9);
             }
         }
+    }
+
+    [Fact]
+    public void Prediction_outputs_by_name_and_feature_overloads_agree()
+    {
+        var mlp = OnnxModel.Load(Path.Combine(Models, "regimes-mlp.onnx"));
+        var byName = mlp.Predict(new Dictionary<string, double> { ["temperature"] = 86, ["temperature_change"] = 0.5, ["temperature_mean10"] = 84 });
+        var bySpan = mlp.Predict([86.0, 0.5, 84.0]);
+        var byFloat = mlp.Predict([86f, 0.5f, 84f]);
+        byName.Label.ShouldBe("overload");
+        bySpan.Label.ShouldBe(byName.Label);
+        byFloat.Scores.ToArray().ShouldBe(bySpan.Scores.ToArray());
+        byName.GetTexts("label").ShouldBe(["overload"]);
+        byName.GetNumbers("probabilities").ShouldBe(byName.Probabilities.ToArray());
+        byName.Probabilities.ToArray().Sum().ShouldBe(1.0, 1e-12);
+        Should.Throw<ArgumentException>(() => byName.GetNumbers("nope")).Message.ShouldContain("outputs: label, probabilities");
+        Should.Throw<ArgumentException>(() => byName.GetNumbers("label")).Message.ShouldContain("GetTexts");
+        Should.Throw<ArgumentException>(() => byName.Probability("broken"));
+
+        var forest = OnnxModel.Load(Path.Combine(Models, "concrete-rf150.onnx"));
+        var p = forest.Predict([540.0, 0, 0, 162, 2.5, 1040, 676, 28]);
+        p.Label.ShouldBeNull();
+        p.LabelIndex.ShouldBe(-1);
+        p.Probabilities.Length.ShouldBe(0);
+        p.GetNumbers("strength").ShouldBe([p.Value]);
+        forest.Outputs.Single().ShouldBe(new ModelOutputInfo("strength", ModelOutputKind.Numeric, "double"));
     }
 }
