@@ -147,17 +147,14 @@ internal static class BenchBrokerCommand
 
         var received = Interlocked.Read(ref receiver.Count);
         var drain = Stopwatch.GetElapsedTime(started) - elapsed;
-        var lost = 0;
-        for (var e = 0; e < settings.Entities; e++)
+        var lost = await CountLostAsync(client, tenant, lastAcked, cancellationToken).ConfigureAwait(false);
+        int? lostAfterRestart = null;
+        if (settings.Store == "postgres")
         {
-            using var request = new HttpRequestMessage(HttpMethod.Get, $"v2/entities/Sensor{e}/attrs/counter/value");
-            request.Headers.TryAddWithoutValidation("Fiware-Service", tenant);
-            using var response = await client.SendAsync(request, cancellationToken).ConfigureAwait(false);
-            var text = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
-            if (!long.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var stored) || stored != lastAcked[e])
-            {
-                lost++;
-            }
+            // Durability: a fresh broker on the same database must show every acknowledged value.
+            await using var restarted = await ContextBroker.StartAsync(new BrokerOptions { Port = 0, Store = BrokerStoreKind.Postgres, PostgresConnectionString = settings.Postgres }, cancellationToken).ConfigureAwait(false);
+            using var restartedClient = new HttpClient { BaseAddress = restarted.BaseAddress };
+            lostAfterRestart = await CountLostAsync(restartedClient, tenant, lastAcked, cancellationToken).ConfigureAwait(false);
         }
 
         var rate = updates / elapsed.TotalSeconds;
@@ -170,6 +167,10 @@ internal static class BenchBrokerCommand
         var load = File.Exists("/proc/loadavg") ? (await File.ReadAllTextAsync("/proc/loadavg", cancellationToken).ConfigureAwait(false)).Split(' ')[0] : "n/a";
         await output.WriteLineAsync($"machine: {Environment.ProcessorCount} cores, load average {load} at the end of the run (client, broker and receiver share this process)").ConfigureAwait(false);
         await output.WriteLineAsync($"lost updates: {lost} (entities whose stored value differs from the last acknowledged PATCH)").ConfigureAwait(false);
+        if (lostAfterRestart is { } afterRestart)
+        {
+            await output.WriteLineAsync($"lost updates after restarting a broker on the same database: {afterRestart}").ConfigureAwait(false);
+        }
         await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
             $"reference: Orion's published figures (admin manual, 4 cores): {OrionPublishedUpdatesPerSecond:F0} updates/s, {OrionPublishedWithNotifications:F0} updates/s with notifications. Ratio to published figure: {rate / OrionPublishedUpdatesPerSecond:F1}x, with notifications: {rate / OrionPublishedWithNotifications:F1}x (published figure, not measured here)")).ConfigureAwait(false);
         var json = JsonSerializer.Serialize(new Dictionary<string, object>
@@ -187,13 +188,31 @@ internal static class BenchBrokerCommand
             ["notificationsReceived"] = received,
             ["notificationDrainSeconds"] = Math.Round(drain.TotalSeconds, 3),
             ["loadAverage"] = load,
-            ["lostUpdates"] = lost,
+            ["lostUpdates"] = lost + (lostAfterRestart ?? 0),
             ["failedRequests"] = failures,
             ["orionPublishedUpdatesPerSecond"] = OrionPublishedUpdatesPerSecond,
             ["ratioToOrionPublished"] = Math.Round(rate / OrionPublishedUpdatesPerSecond, 2),
             ["ratioToOrionPublishedWithNotifications"] = Math.Round(rate / OrionPublishedWithNotifications, 2),
         });
         await output.WriteLineAsync(json).ConfigureAwait(false);
+    }
+
+    private static async Task<int> CountLostAsync(HttpClient client, string tenant, long[] lastAcked, CancellationToken cancellationToken)
+    {
+        var lost = 0;
+        for (var e = 0; e < lastAcked.Length; e++)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Get, $"v2/entities/Sensor{e}/attrs/counter/value");
+            request.Headers.TryAddWithoutValidation("Fiware-Service", tenant);
+            using var response = await client.SendAsync(request, cancellationToken).ConfigureAwait(false);
+            var text = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
+            if (!long.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var stored) || stored != lastAcked[e])
+            {
+                lost++;
+            }
+        }
+
+        return lost;
     }
 
     private static async Task SendAsync(HttpClient client, HttpMethod method, string path, string json, string tenant, CancellationToken cancellationToken)
