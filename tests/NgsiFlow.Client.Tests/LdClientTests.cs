@@ -416,4 +416,24 @@ public sealed class LdClientTests
         echoes[0].HasSameDefinition(definition).ShouldBeFalse();
         echoes[0].HasSameDefinition(definition with { TimeInterval = 2 }).ShouldBeTrue();
     }
+
+    [Fact]
+    public async Task DeleteEntityAsync_and_SendAsync_carry_the_ld_headers()
+    {
+        var handler = new RecordingHandler().Answer(HttpStatusCode.NoContent);
+        using var client = Client(handler);
+
+        await client.DeleteEntityAsync("urn:E1");
+        var raw = await client.SendAsync(HttpMethod.Post, "ngsi-ld/v1/entityOperations/upsert", "[]"u8.ToArray(), safeToRetry: true,
+            fiware: new FiwareContext("other", "/", null));
+
+        var requests = handler.Requests.ToArray();
+        requests[0].Method.ShouldBe("DELETE");
+        requests[0].Uri.AbsolutePath.ShouldBe("/ngsi-ld/v1/entities/urn%3AE1");
+        requests[1].Uri.AbsolutePath.ShouldBe("/ngsi-ld/v1/entityOperations/upsert");
+        requests[1].Header("NGSILD-Tenant").ShouldBe("other");
+        requests[1].Header("Link").ShouldBe(CoreLink);
+        requests[1].Body.ShouldBe("[]");
+        raw.StatusCode.ShouldBe(204);
+    }
 }

@@ -11,6 +11,9 @@ internal static partial class ClientLog
     [LoggerMessage(EventId = 2, Level = LogLevel.Warning, Message = "{Method} {Uri} failed with {Status}: {Error}: {Description}")]
     public static partial void CallFailed(ILogger logger, string method, Uri? uri, int status, string? error, string? description);
 
+    [LoggerMessage(EventId = 5, Level = LogLevel.Debug, Message = "{Method} {Uri} was refused with {Status}: {Error}: {Description}")]
+    public static partial void CallRefused(ILogger logger, string method, Uri? uri, int status, string? error, string? description);
+
     [LoggerMessage(EventId = 3, Level = LogLevel.Debug, Message = "Obtained an OAuth2 access token from {Endpoint}, valid for {Seconds} s")]
     public static partial void TokenObtained(ILogger logger, Uri endpoint, double seconds);
 

@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Http.Headers;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using NgsiFlow.Ngsi;
@@ -62,18 +61,17 @@ internal sealed class NgsiTransport : IDisposable
         if (call.Content is { } body)
         {
             var content = new ByteArrayContent(body);
-            content.Headers.ContentType = new MediaTypeHeaderValue(call.ContentType ?? Json);
+            content.Headers.TryAddWithoutValidation("Content-Type", call.ContentType ?? Json);
             request.Content = content;
         }
 
-        request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue(call.Accept ?? Json));
+        request.Headers.TryAddWithoutValidation("Accept", call.Accept ?? Json);
         AddFiwareHeaders(request, call);
         if (call.SafeToRetry)
         {
             request.Options.Set(RequestFlags.SafeToRetry, true);
         }
 
-        var uri = new Uri(BaseAddress, call.Path);
         HttpResponseMessage response;
         try
         {
@@ -81,14 +79,17 @@ internal sealed class NgsiTransport : IDisposable
         }
         catch (TimeoutRejectedException ex)
         {
+            var uri = FullUri(request, call);
             throw Failed(new NgsiClientException(call.Method.Method, uri, 0, "Timeout", $"no answer within {Options.RequestTimeout.TotalSeconds:0.###} s", null, ex));
         }
         catch (HttpRequestException ex)
         {
+            var uri = FullUri(request, call);
             throw Failed(new NgsiClientException(call.Method.Method, uri, 0, "ConnectionFailed", ex.Message, null, ex));
         }
         catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested)
         {
+            var uri = FullUri(request, call);
             throw Failed(new NgsiClientException(call.Method.Method, uri, 0, "Timeout", ex.Message, null, ex));
         }
 
@@ -96,11 +97,20 @@ internal sealed class NgsiTransport : IDisposable
         {
             var bytes = await response.Content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false);
             var status = (int)response.StatusCode;
+            var uri = FullUri(request, call);
             if (!response.IsSuccessStatusCode && !(status == 404 && call.NotFoundIsNull))
             {
                 var (error, description, problemType) = ErrorBody.Read(bytes);
                 error ??= response.ReasonPhrase;
-                ClientLog.CallFailed(_logger, call.Method.Method, uri, status, error, description);
+                // A refused request (4xx) is the caller's to handle; a broker failure (5xx after retries) is worth a warning.
+                if (status >= 500)
+                {
+                    ClientLog.CallFailed(_logger, call.Method.Method, uri, status, error, description);
+                }
+                else
+                {
+                    ClientLog.CallRefused(_logger, call.Method.Method, uri, status, error, description);
+                }
                 throw Failed(new NgsiClientException(call.Method.Method, uri, status, error, description, ErrorBody.Text(bytes)) { ProblemType = problemType });
             }
 
@@ -125,6 +135,10 @@ internal sealed class NgsiTransport : IDisposable
         ClientMetrics.Failures.Add(1, new KeyValuePair<string, object?>("http.response.status_code", exception.StatusCode));
         return exception;
     }
+
+    /// <summary>HttpClient has made the request's URI absolute by now; build it only if it has not.</summary>
+    private Uri FullUri(HttpRequestMessage request, Call call) =>
+        request.RequestUri is { IsAbsoluteUri: true } absolute ? absolute : new Uri(BaseAddress, call.Path);
 
     private static string? Header(HttpResponseMessage response, string name) =>
         response.Headers.TryGetValues(name, out var values) ? values.FirstOrDefault() : null;
