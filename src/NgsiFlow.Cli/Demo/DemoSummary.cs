@@ -26,7 +26,7 @@ internal sealed record DemoSummary
     /// <summary>Coefficient of determination.</summary>
     public required double R2 { get; init; }
 
-    /// <summary>Update sent to the broker → prediction observed on the broker, in milliseconds.</summary>
+    /// <summary>Update sent to the broker → its prediction written and confirmed by the broker (readable there), in milliseconds.</summary>
     public required Percentiles Latency { get; init; }
 
     /// <summary>First update sent → last prediction observed, in seconds.</summary>

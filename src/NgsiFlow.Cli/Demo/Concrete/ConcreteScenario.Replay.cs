@@ -97,6 +97,9 @@ internal sealed partial class ConcreteScenario
             extra.Add(new("max_prediction_delta", maxDelta));
         }
 
+        var readBack = Percentiles.Of(tracker.Latencies(readBack: true));
+        extra.Add(new("read_back_latency_ms_p50", readBack.P50));
+        extra.Add(new("read_back_latency_ms_p99", readBack.P99));
         extra.Add(new("confirmed", tracker.Confirmed));
         extra.Add(new("read_back", tracker.Observed));
         extra.Add(new("mismatched", tracker.Mismatched));
@@ -114,7 +117,7 @@ internal sealed partial class ConcreteScenario
             Mae = mae,
             Rmse = rmse,
             R2 = r2,
-            Latency = Percentiles.Of(tracker.Latencies()),
+            Latency = Percentiles.Of(tracker.Latencies(readBack: false)),
             ReplaySeconds = tracker.ReplaySeconds,
             Rate = context.Options.Rate,
             Entities = context.Options.Entities,

@@ -45,6 +45,20 @@ internal sealed partial class ConcreteScenario : IDemoScenario, IAsyncDisposable
         var dataPath = DemoPaths.Resolve(options.DataPath, "data/concrete/concrete_dataset.csv", "data", "--data");
         _data = ConcreteDataSet.Load(dataPath, _model.FeatureNames, null, out _);
         _reference = ScikitLearnReference.TryLoad(_data);
+
+        // Scoring every row once checks the model against the data before anything starts, and compiles the scoring path
+        // so that the first streamed rows do not pay for it.
+        try
+        {
+            foreach (var row in _data.Rows)
+            {
+                _ = _model.Predict(row);
+            }
+        }
+        catch (ModelInputException ex)
+        {
+            throw new DemoException($"The model '{modelPath}' cannot score the rows of '{dataPath}': {ex.Message}", ex);
+        }
     }
 
     public async Task<DemoSummary> RunAsync(DemoContext context, CancellationToken cancellationToken)

@@ -16,6 +16,7 @@ internal sealed class ConcreteTracker
     private readonly double[] _predicted;
     private readonly double[] _actual;
     private readonly bool[] _confirmed;
+    private readonly long[] _confirmedAt;
     private readonly long[] _observedAt;
     private readonly bool[] _counted;
     private long _sent;
@@ -35,6 +36,7 @@ internal sealed class ConcreteTracker
         _predicted = new double[updates];
         _actual = new double[updates];
         _confirmed = new bool[updates];
+        _confirmedAt = new long[updates];
         _observedAt = new long[updates];
         _counted = new bool[updates];
         Array.Fill(_predicted, double.NaN);
@@ -98,6 +100,7 @@ internal sealed class ConcreteTracker
     /// <summary>The broker confirmed the write-back of the update's prediction.</summary>
     public void Confirm(int update)
     {
+        var now = Stopwatch.GetTimestamp();
         bool counted;
         lock (_lock)
         {
@@ -107,6 +110,7 @@ internal sealed class ConcreteTracker
             }
 
             _confirmed[update] = true;
+            _confirmedAt[update] = now;
             _confirmedCount++;
             counted = TryCount(update);
         }
@@ -151,8 +155,11 @@ internal sealed class ConcreteTracker
         }
     }
 
-    /// <summary>The latencies (sent → seen on the broker) of the counted predictions, in milliseconds.</summary>
-    public List<double> Latencies()
+    /// <summary>
+    /// The latencies of the counted predictions in milliseconds: sent → write-back confirmed by the broker (from then on
+    /// the prediction is readable there), or with <paramref name="readBack"/> sent → seen in the read-back notification.
+    /// </summary>
+    public List<double> Latencies(bool readBack)
     {
         var result = new List<double>(Updates);
         lock (_lock)
@@ -161,7 +168,7 @@ internal sealed class ConcreteTracker
             {
                 if (_counted[i])
                 {
-                    result.Add(Stopwatch.GetElapsedTime(_sentAt[i], _observedAt[i]).TotalMilliseconds);
+                    result.Add(Stopwatch.GetElapsedTime(_sentAt[i], readBack ? _observedAt[i] : _confirmedAt[i]).TotalMilliseconds);
                 }
             }
         }
