@@ -6,10 +6,11 @@ var bench = new Command("bench", "End-to-end benchmarks; each prints its figures
 root.Subcommands.Add(bench);
 bench.Subcommands.Add(NgsiFlow.Cli.Commands.Bench.BenchEngineCommand.Create());
 bench.Subcommands.Add(NgsiFlow.Cli.Commands.Bench.BenchReceiverCommand.Create());
+bench.Subcommands.Add(NgsiFlow.Cli.Commands.Bench.BenchSinksCommand.Create());
+bench.Subcommands.Add(NgsiFlow.Cli.Commands.Bench.BenchInferenceCommand.Create());
 
 // One file per command under Commands/; keep this list sorted.
 root.Subcommands.Add(ParseCommand.Create());
-bench.Subcommands.Add(NgsiFlow.Cli.Commands.Bench.BenchInferenceCommand.Create());
 root.Subcommands.Add(PredictCommand.Create());
 bench.Subcommands.Add(NgsiFlow.Cli.Commands.Bench.BenchBrokerCommand.Create());
 root.Subcommands.Add(BrokerCommand.Create());
