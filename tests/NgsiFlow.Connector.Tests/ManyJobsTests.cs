@@ -50,6 +50,38 @@ public sealed class ManyJobsTests
     }
 
     [Fact]
+    public async Task Managed_subscription_in_values_format_names_the_values_after_its_attributes()
+    {
+        await using var broker = await ContextBroker.StartAsync(new BrokerOptions { Port = 0 });
+        var seen = new ConcurrentBag<NgsiEvent>();
+        await using var connector = new NgsiConnector(new ConnectorOptions { Receiver = new ReceiverOptions { Port = 0 } });
+        var orion = connector.AddBroker(BrokerConnection.V2(broker.BaseAddress));
+        connector.Subscribe(new StreamJob("values"), orion, new SubscriptionRequest
+            {
+                Entities = [EntityFilter.OfType("Room")],
+                Attributes = ["humidity", "temperature"],
+                Format = NotificationFormat.V2Values,
+            })
+            .ForEachAsync((e, _) =>
+            {
+                seen.Add(e);
+                return default;
+            });
+        await connector.StartAsync(CancellationToken.None);
+        using var admin = new NgsiV2Client(new NgsiClientOptions { BaseAddress = broker.BaseAddress });
+
+        await admin.CreateEntityAsync(new NgsiV2Entity("room1", "Room", new NgsiV2AttributeCollection(
+            [new NgsiV2Attribute("temperature", NgsiValue.FromNumber(21), "Number"), new NgsiV2Attribute("humidity", NgsiValue.FromNumber(40), "Number")])));
+        (await broker.WaitForNotificationsAsync(TimeSpan.FromSeconds(10))).ShouldBeTrue();
+        await connector.StopAsync(CancellationToken.None);
+
+        var e = seen.ShouldHaveSingleItem();
+        e.Format.ShouldBe(NotificationFormat.V2Values);
+        e.Entity.GetNumber("temperature").ShouldBe(21);
+        e.Entity.GetNumber("humidity").ShouldBe(40);
+    }
+
+    [Fact]
     public async Task Custom_payload_shaped_as_an_entity_is_accepted_and_other_custom_text_is_400()
     {
         await using var h = await ReceiverHarness.StartAsync();
