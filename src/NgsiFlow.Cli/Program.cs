@@ -1,6 +1,5 @@
 using System.CommandLine;
 using NgsiFlow.Cli.Commands;
-using NgsiFlow.Cli.Commands.Bench;
 
 var root = new RootCommand("NgsiFlow: stream processing and model inference on FIWARE context data.");
 var bench = new Command("bench", "End-to-end benchmarks; each prints its figures, ratios to a reference measured in the same run, and a last line of JSON.");
@@ -14,11 +13,14 @@ bench.Subcommands.Add(BenchBrokerCommand.Create());
 bench.Subcommands.Add(BenchDistributedCommand.Create());
 
 // One file per command under Commands/; keep this list sorted.
+root.Subcommands.Add(ParseCommand.Create());
 root.Subcommands.Add(PredictCommand.Create());
 bench.Subcommands.Add(BenchBrokerCommand.Create());
 root.Subcommands.Add(BrokerCommand.Create());
 root.Subcommands.Add(ParseCommand.Create());
 root.Subcommands.Add(ReceiveCommand.Create());
+bench.Subcommands.Add(NgsiFlow.Cli.Commands.Bench.BenchBrokerCommand.Create());
+root.Subcommands.Add(DemoCommand.Create());
 root.Subcommands.Add(VersionCommand.Create());
 root.Subcommands.Add(WorkerCommand.Create());
 
