@@ -25,8 +25,14 @@ public sealed class BrokerOptions
     /// <summary>Notifications a subscription may have waiting; when full, new ones are dropped and counted. Default 100,000.</summary>
     public int NotificationQueueCapacity { get; set; } = 100_000;
 
-    /// <summary>Concurrent senders per subscription. Default 16.</summary>
-    public int NotificationSendersPerSubscription { get; set; } = 16;
+    /// <summary>Concurrent senders (keep-alive connections) per subscription. Default 8.</summary>
+    public int NotificationSendersPerSubscription { get; set; } = 8;
+
+    /// <summary>
+    /// Queued notifications to one plain-http receiver sent pipelined on one keep-alive connection (HTTP/1.1 receivers
+    /// answer pipelined requests in order). 1 sends them one by one, as Orion does. Default 16.
+    /// </summary>
+    public int NotificationPipelineDepth { get; set; } = 16;
 
     /// <summary>Notification requests in flight across all subscriptions. Default 128.</summary>
     public int MaxConcurrentNotifications { get; set; } = 128;
@@ -86,6 +92,11 @@ public sealed class BrokerOptions
         if (NotificationSendersPerSubscription is < 1 or > 1024)
         {
             errors.Add(Invariant($"BrokerOptions.NotificationSendersPerSubscription must be between 1 and 1024 (was {NotificationSendersPerSubscription})."));
+        }
+
+        if (NotificationPipelineDepth is < 1 or > 1024)
+        {
+            errors.Add(Invariant($"BrokerOptions.NotificationPipelineDepth must be between 1 and 1024 (was {NotificationPipelineDepth})."));
         }
 
         if (MaxConcurrentNotifications is < 1 or > 10_000)

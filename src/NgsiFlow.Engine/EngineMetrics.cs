@@ -101,9 +101,9 @@ public static class EngineMetrics
 
     private static IEnumerable<Measurement<double>> ObserveWatermarkLag()
     {
-        var now = DateTimeOffset.UtcNow.UtcTicks;
         foreach (var counters in Snapshot())
         {
+            var now = counters.Clock.GetUtcNow().UtcTicks;
             var watermark = Volatile.Read(ref counters.Watermark);
             if (counters.HasWatermark && watermark > 0 && watermark < DateTimeOffset.MaxValue.UtcTicks)
             {

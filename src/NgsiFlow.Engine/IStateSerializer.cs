@@ -18,7 +18,8 @@ public interface IStateSerializer
     T Deserialize<T>(ReadOnlySpan<byte> data);
 }
 
-/// <summary>The default <see cref="IStateSerializer"/>: System.Text.Json, with public fields included (accumulators are structs).</summary>
+/// <summary>The default <see cref="IStateSerializer"/>: System.Text.Json, with public fields included (accumulators are structs)
+/// and NaN and infinities allowed.</summary>
 public sealed class JsonStateSerializer : IStateSerializer
 {
     private readonly JsonSerializerOptions _options;
@@ -28,7 +29,13 @@ public sealed class JsonStateSerializer : IStateSerializer
     public JsonStateSerializer(JsonSerializerOptions options) => _options = options;
 
     /// <summary>The serializer used unless the job says otherwise.</summary>
-    public static JsonStateSerializer Default { get; } = new(new JsonSerializerOptions { IncludeFields = true });
+    public static JsonStateSerializer Default { get; } = new(new JsonSerializerOptions
+    {
+        IncludeFields = true,
+
+        // Accumulators legitimately hold NaN and infinities (an empty minimum, a variance of one value).
+        NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals,
+    });
 
     /// <inheritdoc />
     public byte[] Serialize<T>(T value) => JsonSerializer.SerializeToUtf8Bytes(value, _options);

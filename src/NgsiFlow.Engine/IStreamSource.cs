@@ -22,6 +22,20 @@ public interface IStreamSource<T>
     /// <param name="cancellationToken">Cancels the acknowledgement.</param>
     ValueTask AcknowledgeAsync(long position, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Acknowledges several events at once (those of one chunk, in read order). The default calls
+    /// <see cref="AcknowledgeAsync"/> for each; sources that can acknowledge in bulk override it.
+    /// </summary>
+    /// <param name="positions">The positions of the events.</param>
+    /// <param name="cancellationToken">Cancels the acknowledgement.</param>
+    async ValueTask AcknowledgeManyAsync(ReadOnlyMemory<long> positions, CancellationToken cancellationToken)
+    {
+        for (var i = 0; i < positions.Length; i++)
+        {
+            await AcknowledgeAsync(positions.Span[i], cancellationToken).ConfigureAwait(false);
+        }
+    }
+
     /// <summary>Called when processing the event failed for good (after the stage's error policy gave up).</summary>
     /// <param name="position">The <see cref="SourceItem{T}.Position"/> of the event.</param>
     /// <param name="error">Why processing failed.</param>

@@ -62,15 +62,21 @@ public sealed class ManualTimeProvider : TimeProvider
                     return;
                 }
 
-                _now = due.DueAt;
                 if (due.Period > TimeSpan.Zero)
                 {
-                    // A periodic timer fires once per advance step at most, so a long Advance does not replay every period.
-                    var next = due.DueAt + due.Period;
-                    due.DueAt = next <= target ? target + due.Period : next;
+                    // A periodic timer fires once per Advance, at its last due time within it, so that a long Advance
+                    // neither replays every period nor leaves the callback seeing an old time.
+                    var periods = (target - due.DueAt).Ticks / due.Period.Ticks;
+                    _now = due.DueAt + TimeSpan.FromTicks(periods * due.Period.Ticks);
+                    due.DueAt = _now + due.Period;
+                    if (due.DueAt <= target)
+                    {
+                        due.DueAt = target + due.Period;
+                    }
                 }
                 else
                 {
+                    _now = due.DueAt > _now ? due.DueAt : _now;
                     _timers.Remove(due);
                 }
             }

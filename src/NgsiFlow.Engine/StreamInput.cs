@@ -51,6 +51,17 @@ public sealed class StreamInput<T> : Stream<T>
         }
     }
 
+    /// <summary>
+    /// Accepts all the events at once, or none of them: waits until they all fit (a batch larger than
+    /// <see cref="Capacity"/> waits until the input is empty). For the receiver of a notification carrying several
+    /// entities, so that a timeout (and a 503 answer) never leaves half of the notification accepted.
+    /// </summary>
+    /// <param name="items">The events, in order.</param>
+    /// <param name="cancellationToken">Stops waiting; then no event was accepted.</param>
+    /// <returns>Completes when all the events are accepted.</returns>
+    /// <exception cref="InvalidOperationException">The input is completed.</exception>
+    public ValueTask WriteAllAsync(ReadOnlyMemory<T> items, CancellationToken cancellationToken) => _buffer.WriteAllAsync(items, cancellationToken);
+
     /// <summary>Waits until the input has room.</summary>
     /// <param name="cancellationToken">Stops waiting.</param>
     /// <returns>True when there is room; false when the input is completed.</returns>

@@ -179,7 +179,14 @@ public sealed partial class StreamJob
             pending.Remove(finished);
             if (finished.IsFaulted && failure is null)
             {
-                failure = finished.Exception!.GetBaseException();
+                var error = finished.Exception!.GetBaseException();
+
+                // After a cancellation, stages wake up on closed channels: that is the stop, not a failure.
+                if (error is not System.Threading.Channels.ChannelClosedException || !_stopping.IsCancellationRequested)
+                {
+                    failure = error;
+                }
+
                 Cancel();
             }
         }

@@ -31,7 +31,21 @@ public sealed partial class StreamJob
     /// </summary>
     /// <param name="cancellationToken">Stops waiting.</param>
     /// <returns>The snapshot.</returns>
-    public async Task<JobSnapshot> SnapshotAsync(CancellationToken cancellationToken)
+    public async Task<JobSnapshot> SnapshotAsync(CancellationToken cancellationToken) =>
+        (await CaptureAsync(takeAcknowledgements: false, cancellationToken).ConfigureAwait(false)).Snapshot;
+
+    /// <summary>
+    /// Takes a snapshot whose events no longer wait for their windows to be acknowledged: once the caller has stored
+    /// <see cref="JobCheckpoint.Snapshot"/> it calls <see cref="JobCheckpoint.Commit"/>, and the events already
+    /// absorbed into window state are acknowledged to their source (they live on in the snapshot). This is how a
+    /// worker hands a partition over without the new owner counting those events twice: checkpoint, store, commit,
+    /// stop with <see cref="StreamJobOptions.FlushOpenWindowsOnStop"/> false; the new owner restores the snapshot.
+    /// </summary>
+    /// <param name="cancellationToken">Stops waiting.</param>
+    /// <returns>The checkpoint, to commit after storing its snapshot.</returns>
+    public Task<JobCheckpoint> CheckpointAsync(CancellationToken cancellationToken) => CaptureAsync(takeAcknowledgements: true, cancellationToken);
+
+    private async Task<JobCheckpoint> CaptureAsync(bool takeAcknowledgements, CancellationToken cancellationToken)
     {
         if (!IsStarted)
         {
@@ -56,6 +70,7 @@ public sealed partial class StreamJob
                 }
 
                 var operators = new Dictionary<string, List<StateSegment>>(StringComparer.Ordinal);
+                var held = new List<Internal.AckHandle>();
                 foreach (var op in _stateful)
                 {
                     if (!operators.TryGetValue(op.Name, out var segments))
@@ -64,15 +79,20 @@ public sealed partial class StreamJob
                     }
 
                     op.Capture((partition, data) => segments.Add(new StateSegment(partition, data)));
+                    if (takeAcknowledgements)
+                    {
+                        op.TakeHeldAcknowledgements(held);
+                    }
                 }
 
-                return new JobSnapshot
+                var snapshot = new JobSnapshot
                 {
                     Job = Name,
                     TakenAt = Options.TimeProvider.GetUtcNow(),
                     PartitionCount = Options.PartitionCount,
                     Operators = [.. operators.Select(o => new OperatorSnapshot { Name = o.Key, Segments = o.Value })],
                 };
+                return new JobCheckpoint(snapshot, held);
             }
             finally
             {

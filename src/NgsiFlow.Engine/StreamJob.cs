@@ -14,7 +14,7 @@ namespace NgsiFlow.Engine;
 /// var hits = job.Input&lt;Hit&gt;(capacity: 10_000);
 /// hits.Where(h => h.Energy > 0.5)
 ///     .KeyBy(h => h.Chamber)
-///     .Window(Windows.Tumbling(TimeSpan.FromSeconds(5)))
+///     .Window(WindowSpec.Tumbling(TimeSpan.FromSeconds(5)))
 ///     .Count()
 ///     .ForEachAsync((r, ct) => store.SaveAsync(r, ct));
 /// job.Start();
@@ -179,7 +179,8 @@ public sealed partial class StreamJob : IAsyncDisposable
                     return created;
                 });
                 var hop = stage.AddProducer();
-                stage.Downstream ??= merged.Instantiate(context);
+                // Built once, outside any lane: the merge is one stage whichever lane reaches it first.
+                stage.Downstream ??= merged.Instantiate(context.Root);
                 return hop;
             });
         }
@@ -215,7 +216,7 @@ public sealed partial class StreamJob : IAsyncDisposable
         }
     }
 
-    internal OperatorCounters Counters(string name, string kind) => _counters.GetOrAdd(name, n => new OperatorCounters(Name, n, kind));
+    internal OperatorCounters Counters(string name, string kind) => _counters.GetOrAdd(name, n => new OperatorCounters(Name, n, kind) { Clock = Options.TimeProvider });
 
     internal IEnumerable<OperatorCounters> AllCounters => _counters.Values;
 

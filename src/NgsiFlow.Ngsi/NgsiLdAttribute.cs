@@ -26,8 +26,9 @@ public abstract class NgsiLdAttribute : IEquatable<NgsiLdAttribute>
 
     private string? _datasetId;
     private DateTimeOffset? _observedAt;
-    private DateTimeOffset? _createdAt;
-    private DateTimeOffset? _modifiedAt;
+
+    // System timestamps are rare in notifications: keep them out of line so every attribute stays small.
+    private SystemTimes? _system;
 
     /// <summary>The dataset id of this instance (null for the default instance).</summary>
     public string? DatasetId { get => _datasetId; init => _datasetId = value; }
@@ -36,10 +37,10 @@ public abstract class NgsiLdAttribute : IEquatable<NgsiLdAttribute>
     public DateTimeOffset? ObservedAt { get => _observedAt; init => _observedAt = value; }
 
     /// <summary>System attribute: created at.</summary>
-    public DateTimeOffset? CreatedAt { get => _createdAt; init => _createdAt = value; }
+    public DateTimeOffset? CreatedAt { get => _system?.Created; init => SetSystem(value, ModifiedAt); }
 
     /// <summary>System attribute: modified at.</summary>
-    public DateTimeOffset? ModifiedAt { get => _modifiedAt; init => _modifiedAt = value; }
+    public DateTimeOffset? ModifiedAt { get => _system?.Modified; init => SetSystem(CreatedAt, value); }
 
     /// <summary>Sub-attributes (properties of properties), in order.</summary>
     public NgsiLdAttributeCollection SubAttributes
@@ -56,10 +57,14 @@ public abstract class NgsiLdAttribute : IEquatable<NgsiLdAttribute>
     {
         _datasetId = datasetId;
         _observedAt = observedAt;
-        _createdAt = createdAt;
-        _modifiedAt = modifiedAt;
+        SetSystem(createdAt, modifiedAt);
         _subAttributes = subAttributes;
     }
+
+    private void SetSystem(DateTimeOffset? created, DateTimeOffset? modified) =>
+        _system = created is null && modified is null ? null : new SystemTimes(created, modified);
+
+    private sealed record SystemTimes(DateTimeOffset? Created, DateTimeOffset? Modified);
 
     /// <summary>The main value: value, object(s), language map, vocab or list, as JSON.</summary>
     public abstract NgsiValue MainValue { get; }

@@ -17,6 +17,11 @@ public sealed class NgsiLdAttributeCollection : IReadOnlyList<NgsiLdAttribute>
         _items = [];
     }
 
+    internal NgsiLdAttributeCollection(int capacity)
+    {
+        _items = new List<NgsiLdAttribute>(capacity);
+    }
+
     /// <summary>Creates a collection from attribute instances.</summary>
     /// <param name="attributes">The instances.</param>
     public NgsiLdAttributeCollection(IEnumerable<NgsiLdAttribute> attributes)

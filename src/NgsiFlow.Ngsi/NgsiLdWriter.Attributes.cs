@@ -29,7 +29,7 @@ public static partial class NgsiLdWriter
                     }
                 }
 
-                main.MainValue.WriteTo(writer);
+                WriteSimplified(writer, main);
                 continue;
             }
 
@@ -47,6 +47,32 @@ public static partial class NgsiLdWriter
             }
 
             writer.WriteEndArray();
+        }
+    }
+
+    /// <summary>
+    /// Simplified form: the bare value, except that a LanguageProperty keeps its <c>languageMap</c> and a
+    /// VocabProperty its <c>vocab</c> wrapper, so that they still read back as what they are.
+    /// </summary>
+    private static void WriteSimplified(Utf8JsonWriter writer, NgsiLdAttribute attribute)
+    {
+        switch (attribute)
+        {
+            case NgsiLdLanguageProperty:
+                writer.WriteStartObject();
+                writer.WritePropertyName("languageMap"u8);
+                attribute.MainValue.WriteTo(writer);
+                writer.WriteEndObject();
+                break;
+            case NgsiLdVocabProperty:
+                writer.WriteStartObject();
+                writer.WritePropertyName("vocab"u8);
+                attribute.MainValue.WriteTo(writer);
+                writer.WriteEndObject();
+                break;
+            default:
+                attribute.MainValue.WriteTo(writer);
+                break;
         }
     }
 

@@ -56,6 +56,26 @@ public static class NgsiV2Parser
         }
     }
 
+    /// <summary>Parses one attribute object <c>{"type":..,"value":..,"metadata":{..}}</c> (PUT /v2/entities/{id}/attrs/{name}).</summary>
+    /// <param name="json">UTF-8 JSON.</param>
+    /// <param name="name">The attribute name (from the URL).</param>
+    public static NgsiV2Attribute ParseAttribute(ReadOnlySpan<byte> json, string name)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(name);
+        var src = new JsonSource(json, NgsiJson.DefaultMaxDepth);
+        try
+        {
+            src.ReadFirst("an attribute object");
+            var attribute = V2Reader.ReadNormalizedAttribute(ref src, name);
+            src.ExpectEnd();
+            return attribute;
+        }
+        catch (JsonException e)
+        {
+            throw src.Malformed(e);
+        }
+    }
+
     /// <summary>Parses an object of attributes (no id or type), as in a PATCH body.</summary>
     /// <param name="json">UTF-8 JSON.</param>
     /// <param name="representation">Normalized or keyValues.</param>

@@ -15,14 +15,15 @@ public static class NgsiV2Writer
     /// <param name="writer">Destination.</param>
     /// <param name="entity">The entity.</param>
     /// <param name="representation">Normalized or keyValues.</param>
-    public static void WriteEntity(Utf8JsonWriter writer, NgsiV2Entity entity, NgsiV2Representation representation = NgsiV2Representation.Normalized)
+    /// <param name="includeEmptyMetadata">Write <c>"metadata":{}</c> for attributes without metadata, as Orion's responses do.</param>
+    public static void WriteEntity(Utf8JsonWriter writer, NgsiV2Entity entity, NgsiV2Representation representation = NgsiV2Representation.Normalized, bool includeEmptyMetadata = false)
     {
         ArgumentNullException.ThrowIfNull(writer);
         ArgumentNullException.ThrowIfNull(entity);
         writer.WriteStartObject();
         writer.WriteString("id"u8, entity.Id);
         writer.WriteString("type"u8, entity.Type);
-        WriteMembers(writer, entity.Attributes, representation, emptyMetadata: false);
+        WriteMembers(writer, entity.Attributes, representation, includeEmptyMetadata);
         writer.WriteEndObject();
     }
 
@@ -69,18 +70,44 @@ public static class NgsiV2Writer
     /// <param name="writer">Destination.</param>
     /// <param name="entities">The entities.</param>
     /// <param name="representation">Normalized or keyValues.</param>
-    public static void WriteEntities(Utf8JsonWriter writer, IEnumerable<NgsiV2Entity> entities, NgsiV2Representation representation = NgsiV2Representation.Normalized)
+    /// <param name="includeEmptyMetadata">Write <c>"metadata":{}</c> for attributes without metadata, as Orion's responses do.</param>
+    public static void WriteEntities(Utf8JsonWriter writer, IEnumerable<NgsiV2Entity> entities, NgsiV2Representation representation = NgsiV2Representation.Normalized, bool includeEmptyMetadata = false)
     {
         ArgumentNullException.ThrowIfNull(writer);
         ArgumentNullException.ThrowIfNull(entities);
         writer.WriteStartArray();
         foreach (var e in entities)
         {
-            WriteEntity(writer, e, representation);
+            WriteEntity(writer, e, representation, includeEmptyMetadata);
         }
 
         writer.WriteEndArray();
     }
+
+    /// <summary>A JSON array of entities as UTF-8 JSON.</summary>
+    /// <param name="entities">The entities.</param>
+    /// <param name="representation">Normalized or keyValues.</param>
+    /// <param name="includeEmptyMetadata">Write <c>"metadata":{}</c> for attributes without metadata.</param>
+    public static byte[] EntitiesToBytes(IEnumerable<NgsiV2Entity> entities, NgsiV2Representation representation = NgsiV2Representation.Normalized, bool includeEmptyMetadata = false) =>
+        JsonOutput.ToBytes((entities, representation, includeEmptyMetadata), static (w, s) => WriteEntities(w, s.entities, s.representation, s.includeEmptyMetadata));
+
+    /// <summary>
+    /// Writes one attribute as an object: <c>{"type":..,"value":..,"metadata":{..}}</c>
+    /// (GET or PUT /v2/entities/{id}/attrs/{name}). Metadata is always written, as Orion does.
+    /// </summary>
+    /// <param name="writer">Destination.</param>
+    /// <param name="attribute">The attribute.</param>
+    public static void WriteAttribute(Utf8JsonWriter writer, NgsiV2Attribute attribute)
+    {
+        ArgumentNullException.ThrowIfNull(writer);
+        ArgumentNullException.ThrowIfNull(attribute);
+        WriteAttributeObject(writer, attribute, emptyMetadata: true);
+    }
+
+    /// <summary>One attribute object as UTF-8 JSON.</summary>
+    /// <param name="attribute">The attribute.</param>
+    public static byte[] AttributeToBytes(NgsiV2Attribute attribute) =>
+        JsonOutput.ToBytes(attribute, static (w, a) => WriteAttribute(w, a));
 
     /// <summary>Writes the body of <c>POST /v2/op/update</c>: <c>{"actionType": ..., "entities": [...]}</c>.</summary>
     /// <param name="writer">Destination.</param>
@@ -222,26 +249,31 @@ public static class NgsiV2Writer
                 continue;
             }
 
-            writer.WriteStartObject();
-            writer.WriteString("type"u8, a.Type);
-            writer.WritePropertyName("value"u8);
-            a.Value.WriteTo(writer);
-            if (a.Metadata.Count > 0 || emptyMetadata)
-            {
-                writer.WriteStartObject("metadata"u8);
-                foreach (var m in a.Metadata)
-                {
-                    writer.WriteStartObject(m.Name);
-                    writer.WriteString("type"u8, m.Type);
-                    writer.WritePropertyName("value"u8);
-                    m.Value.WriteTo(writer);
-                    writer.WriteEndObject();
-                }
+            WriteAttributeObject(writer, a, emptyMetadata);
+        }
+    }
 
+    private static void WriteAttributeObject(Utf8JsonWriter writer, NgsiV2Attribute a, bool emptyMetadata)
+    {
+        writer.WriteStartObject();
+        writer.WriteString("type"u8, a.Type);
+        writer.WritePropertyName("value"u8);
+        a.Value.WriteTo(writer);
+        if (a.Metadata.Count > 0 || emptyMetadata)
+        {
+            writer.WriteStartObject("metadata"u8);
+            foreach (var m in a.Metadata)
+            {
+                writer.WriteStartObject(m.Name);
+                writer.WriteString("type"u8, m.Type);
+                writer.WritePropertyName("value"u8);
+                m.Value.WriteTo(writer);
                 writer.WriteEndObject();
             }
 
             writer.WriteEndObject();
         }
+
+        writer.WriteEndObject();
     }
 }

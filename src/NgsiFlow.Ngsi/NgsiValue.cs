@@ -228,13 +228,7 @@ public readonly struct NgsiValue : IEquatable<NgsiValue>
     /// <summary>This value as compact JSON text.</summary>
     public string ToJson()
     {
-        var buffer = new System.Buffers.ArrayBufferWriter<byte>(64);
-        using (var writer = new Utf8JsonWriter(buffer))
-        {
-            WriteTo(writer);
-        }
-
-        return Encoding.UTF8.GetString(buffer.WrittenSpan);
+        return Encoding.UTF8.GetString(JsonOutput.ToBytes(this, static (w, v) => v.WriteTo(w)));
     }
 
     /// <summary>Strings as themselves, numbers in invariant culture, anything else as JSON.</summary>

@@ -69,7 +69,7 @@ public sealed class NotificationHeaders : IReadOnlyList<KeyValuePair<string, str
         {
             if (string.Equals(p.Key, name, StringComparison.OrdinalIgnoreCase))
             {
-                value = p.Value.Trim();
+                value = p.Value.AsSpan().Trim().Length == p.Value.Length ? p.Value : p.Value.Trim();
                 return true;
             }
         }

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text.Json;
 using NgsiFlow.Ngsi.Internal;
 
@@ -39,7 +40,8 @@ public static class NotificationParser
             return new NgsiCustomNotification(FiwareContext.FromHeaders(headers), body.ToArray(), headers.Get(NgsiHeaderNames.ContentType));
         }
 
-        if (format == NotificationFormat.Auto)
+        var guessed = format == NotificationFormat.Auto;
+        if (guessed)
         {
             format = FormatSniffer.FromBody(body, FormatSniffer.HeadersSayLd(headers));
         }
@@ -50,7 +52,7 @@ public static class NotificationParser
         try
         {
             return ld
-                ? LdReader.ReadNotification(ref src, format, fiware, headers)
+                ? LdReader.ReadNotification(ref src, format, fiware, headers, guessed)
                 : V2Reader.ReadNotification(ref src, format, fiware, options);
         }
         catch (JsonException e)
@@ -61,6 +63,39 @@ public static class NotificationParser
         {
             // Utf8JsonReader raises this for text it cannot transcode (invalid UTF-8).
             throw new NgsiFormatException(JsonPathLocator.Locate(src.Body, src.Reader.TokenStartIndex), "valid UTF-8 JSON text", "invalid text (" + e.Message + ")", e);
+        }
+    }
+
+    /// <summary>
+    /// Parses a notification held in a sequence of segments (a pipe reader's buffer). A single segment is read in
+    /// place; several are first copied into one pooled buffer.
+    /// </summary>
+    /// <param name="body">The body.</param>
+    /// <param name="headers">The headers, or null.</param>
+    /// <param name="options">Options, or null.</param>
+    public static NgsiNotification Parse(in ReadOnlySequence<byte> body, NotificationHeaders? headers = null, NotificationParseOptions? options = null)
+    {
+        if (body.IsSingleSegment)
+        {
+            return Parse(body.FirstSpan, headers, options);
+        }
+
+        var max = (options ?? NotificationParseOptions.Default).MaxBodyBytes;
+        if (body.Length > max || body.Length > Array.MaxLength)
+        {
+            throw new NgsiFormatException("$", $"a body of at most {Math.Min(max, Array.MaxLength)} bytes", $"{body.Length} bytes");
+        }
+
+        var length = (int)body.Length;
+        var buffer = ArrayPool<byte>.Shared.Rent(length);
+        try
+        {
+            body.CopyTo(buffer);
+            return Parse(buffer.AsSpan(0, length), headers, options);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
         }
     }
 

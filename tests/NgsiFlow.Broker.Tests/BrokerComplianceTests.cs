@@ -62,6 +62,14 @@ public abstract partial class BrokerComplianceTests : IAsyncLifetime
         body["description"]!.GetValue<string>().ShouldBe(description);
     }
 
+    /// <summary>Replays the request/response pairs of TestData/manual (one file per endpoint group).</summary>
+    [Theory]
+    [MemberData(nameof(ManualCases))]
+    public Task ManualCase_replayed_matches_status_headers_and_body(string file, string caseName) =>
+        ManualReplay.RunAsync(Client, Receiver, () => Broker.WaitForNotificationsAsync(TimeSpan.FromSeconds(10)), Tenant, file, caseName);
+
+    public static IEnumerable<object[]> ManualCases() => ManualReplay.Cases();
+
     [Fact]
     public async Task CreateEntity_then_get_returns_normalized_entity_with_defaults()
     {

@@ -138,3 +138,79 @@ public class StatelessOperatorTests
         seen.Items.ShouldBe(Enumerable.Range(0, 100));
     }
 }
+
+public class ParallelTests
+{
+    [Fact]
+    public async Task Parallel_runs_the_following_operators_in_lanes_and_loses_nothing()
+    {
+        var job = new StreamJob("par", new StreamJobOptions { ChunkSize = 8 });
+        var input = job.Input<int>();
+        var running = 0;
+        var overlapped = 0;
+        var seen = new Collector<int>();
+        input.Parallel(3)
+            .Select(i =>
+            {
+                if (Interlocked.Increment(ref running) > 1)
+                {
+                    Interlocked.Exchange(ref overlapped, 1);
+                }
+
+                Thread.SpinWait(2000);
+                Interlocked.Decrement(ref running);
+                return i * 2;
+            })
+            .ForEachAsync(seen.Add);
+        job.Start();
+        await input.WriteAllAsync(Enumerable.Range(0, 3000));
+        await job.RunToEndAsync();
+
+        seen.Items.Order().ShouldBe(Enumerable.Range(0, 3000).Select(i => i * 2));
+        job.GetStatistics("select-1").EventsIn.ShouldBe(3000);
+        overlapped.ShouldBe(1);
+    }
+}
+
+public class AsyncEnumerableTests
+{
+    [Fact]
+    public async Task ToAsyncEnumerable_yields_results_and_ends_with_the_job()
+    {
+        var job = new StreamJob("read", new StreamJobOptions { ChunkSize = 4 });
+        var input = job.Input<int>();
+        var results = input.Select(i => i * i).ToAsyncEnumerable(capacity: 3);
+        job.Start();
+        var writer = Task.Run(async () =>
+        {
+            await input.WriteAllAsync(Enumerable.Range(0, 50));
+            input.Complete();
+        });
+
+        var seen = new List<int>();
+        await foreach (var value in results.WithCancellation(TestJobs.Token()))
+        {
+            seen.Add(value);
+        }
+
+        await writer;
+        seen.ShouldBe(Enumerable.Range(0, 50).Select(i => i * i));
+    }
+
+    [Fact]
+    public async Task ToAsyncEnumerable_ends_with_the_error_when_the_job_fails()
+    {
+        var job = new StreamJob("read");
+        var input = job.Input<int>();
+        var results = input.Select(i => i == 2 ? throw new InvalidDataException("two") : i).ToAsyncEnumerable();
+        job.Start();
+        await input.WriteAllAsync([1, 2]);
+
+        await Should.ThrowAsync<StreamJobException>(async () =>
+        {
+            await foreach (var _ in results.WithCancellation(TestJobs.Token()))
+            {
+            }
+        });
+    }
+}

@@ -44,3 +44,27 @@ internal static class TestJobs
         await job.StopAsync(Token()).WaitAsync(Timeout);
     }
 }
+
+/// <summary>A test event: a key, an event time in seconds after <see cref="Base"/>, and a value.</summary>
+internal readonly record struct Ev(string Key, double Seconds, int Value = 1)
+{
+    public static readonly DateTimeOffset Base = new(2024, 1, 1, 0, 0, 0, TimeSpan.Zero);
+
+    public DateTimeOffset Time => Base.AddSeconds(Seconds);
+
+    public static double SecondsOf(DateTimeOffset time) => (time - Base).TotalSeconds;
+}
+
+internal static class Settle
+{
+    /// <summary>Writes events one at a time, waiting until the job is idle after each, so that every event sees the
+    /// watermark left by the previous ones (deterministic lateness).</summary>
+    public static async Task WriteSettledAsync<T>(this StreamJob job, StreamInput<T> input, params T[] items)
+    {
+        foreach (var item in items)
+        {
+            await input.WriteAsync(item, TestJobs.Token());
+            await job.WhenIdleAsync(TestJobs.Token());
+        }
+    }
+}

@@ -197,6 +197,7 @@ internal sealed partial class BrokerCore
             Subscription = subscription,
             Method = custom is null ? HttpMethod.Post : HttpMethod.Parse(custom.Method),
             Url = url,
+            ParsedUrl = ReferenceEquals(url, subscription.Url) ? subscription.ParsedUrl : null,
             Body = body,
             ContentType = contentType,
             Format = format,

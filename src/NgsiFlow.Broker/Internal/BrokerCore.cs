@@ -115,7 +115,7 @@ internal sealed partial class BrokerCore
                 throw OrionException.Unprocessable("Already Exists");
             }
 
-            var existing = FindOne(tenant, parsed.Id, type, new ServicePathScope([(servicePath, false)]));
+            var existing = FindOne(tenant, parsed.Id, type, ServicePathScope.Exact(servicePath));
             await UpdateAsync(tenant, existing, parsed.Attributes, UpdateMode.Append, request, cancellationToken).ConfigureAwait(false);
             return false;
         }
@@ -138,10 +138,9 @@ internal sealed partial class BrokerCore
             }
 
             var applicable = attributes;
-            if (mode == UpdateMode.Update)
+            if (mode == UpdateMode.Update && !AllExist(entity, attributes))
             {
                 var missing = attributes.Where(a => !entity.Attributes.ContainsKey(a.Name)).Select(a => a.Name).ToList();
-                if (missing.Count > 0)
                 {
                     partialError = OrionException.Unprocessable($"do not exist: {entity.Id}/{entity.Type} - [ {string.Join(", ", missing)} ]");
                     applicable = attributes.Where(a => entity.Attributes.ContainsKey(a.Name)).ToList();
@@ -365,6 +364,19 @@ internal sealed partial class BrokerCore
         {
             _dispatcher.Enqueue(job);
         }
+    }
+
+    private static bool AllExist(Entity entity, IReadOnlyList<ParsedAttribute> attributes)
+    {
+        for (var i = 0; i < attributes.Count; i++)
+        {
+            if (!entity.Attributes.ContainsKey(attributes[i].Name))
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     private static NgsiAttribute NewAttribute(ParsedAttribute parsed, DateTime now) =>

@@ -4,6 +4,7 @@ namespace NgsiFlow.Engine.Internal;
 internal sealed class BuildContext
 {
     private readonly Dictionary<object, object> _shared;
+    private BuildContext? _root;
 
     public BuildContext(StreamJob job, CancellationToken stopping)
     {
@@ -14,15 +15,14 @@ internal sealed class BuildContext
         Stateful = [];
     }
 
-    private BuildContext(BuildContext parent, int lane, int laneCount)
+    private BuildContext(BuildContext parent, Func<uint, bool> ownsKeyHash)
     {
         Job = parent.Job;
         Stopping = parent.Stopping;
         _shared = parent._shared;
         Stages = parent.Stages;
         Stateful = parent.Stateful;
-        Lane = lane;
-        LaneCount = laneCount;
+        OwnsKeyHash = ownsKeyHash;
     }
 
     public StreamJob Job { get; }
@@ -40,17 +40,35 @@ internal sealed class BuildContext
 
     public List<IStatefulOperator> Stateful { get; }
 
-    /// <summary>The lane the operators being built run in, when a keyed parallel stage split the stream.</summary>
-    public int Lane { get; }
+    /// <summary>The context outside any lane (for stages shared by several lanes, such as a merge).</summary>
+    public BuildContext Root => _root ?? this;
 
-    public int LaneCount { get; } = 1;
+    /// <summary>Whether keys with this stable hash are handled by the lane being built (restores load only those).</summary>
+    public Func<uint, bool> OwnsKeyHash { get; } = static _ => true;
 
-    public BuildContext ForLane(int lane, int laneCount) => new(this, lane, laneCount);
+    /// <summary>The context of one lane of a split; a keyed split routes hash % count, a round-robin split owns no key
+    /// in particular, so restored keyed state goes to its first lane.</summary>
+    public BuildContext ForLane(int lane, int laneCount, bool keyed)
+    {
+        var parent = OwnsKeyHash;
+        return keyed
+            ? new BuildContext(this, h => parent(h) && h % (uint)laneCount == lane) { _root = Root }
+            : new BuildContext(this, h => parent(h) && lane == 0) { _root = Root };
+    }
 
     public OperatorCounters Counters(string name, string kind) => Job.Counters(name, kind);
 
-    public ErrorHandler Errors(string name, string kind, ErrorPolicy? policy) =>
-        new(Job.Name, name, policy ?? Options.DefaultErrorPolicy, Counters(name, kind), Options.DeadLetterHandler, Clock);
+    public ErrorHandler Errors(string name, string kind, ErrorPolicy? policy)
+    {
+        var effective = policy ?? Options.DefaultErrorPolicy;
+        if (effective.Outcome == ErrorOutcome.DeadLetter && Options.DeadLetterHandler is null)
+        {
+            throw new InvalidOperationException(
+                $"The operator '{name}' of the job '{Job.Name}' sends failed events to dead letters but StreamJobOptions.DeadLetterHandler is not set.");
+        }
+
+        return new ErrorHandler(Job.Name, name, effective, Counters(name, kind), Options.DeadLetterHandler, Clock);
+    }
 
     /// <summary>Returns the object built once per job for <paramref name="key"/> (a merge stage shared by its producers).</summary>
     public TValue GetOrAdd<TValue>(object key, Func<TValue> create)
@@ -83,4 +101,7 @@ internal interface IStatefulOperator
 
     /// <summary>Adds the state, grouped by key partition; called while the job is paused.</summary>
     void Capture(Action<int, byte[]> addSegment);
+
+    /// <summary>Hands over the acknowledgements of events absorbed into the captured state (a checkpoint commits them).</summary>
+    void TakeHeldAcknowledgements(List<AckHandle> into);
 }

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Threading.Channels;
 
 namespace NgsiFlow.Engine.Internal;
@@ -53,8 +54,12 @@ internal sealed class ChannelStage<T> : IRunnableStage
             return;
         }
 
-        while (await reader.WaitToReadAsync(cancellationToken).ConfigureAwait(false))
+        // Waits and writes use no token so that the channel reuses its wait objects (a cancellable wait allocates);
+        // cancelling the job completes the channel instead, which wakes both sides.
+        using var closeOnCancel = cancellationToken.Register(static state => ((Channel<StageMessage<T>>)state!).Writer.TryComplete(), _channel);
+        while (await reader.WaitToReadAsync(CancellationToken.None).ConfigureAwait(false))
         {
+            cancellationToken.ThrowIfCancellationRequested();
             Volatile.Write(ref _busy, 1);
             try
             {
@@ -71,8 +76,11 @@ internal sealed class ChannelStage<T> : IRunnableStage
                 Volatile.Write(ref _busy, 0);
             }
         }
+
+        cancellationToken.ThrowIfCancellationRequested();
     }
 
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     private async ValueTask<bool> HandleAsync(ChunkObserver<T> downstream, StageMessage<T> message, CancellationToken cancellationToken)
     {
         switch (message.Kind)
@@ -133,7 +141,7 @@ internal sealed class ChannelStage<T> : IRunnableStage
         {
             chunk.Retain();
             Interlocked.Add(ref stage._counters.QueueDepth, chunk.Count);
-            var write = stage._channel.Writer.WriteAsync(new StageMessage<T>(MessageKind.Chunk, chunk, 0, producer), cancellationToken);
+            var write = stage._channel.Writer.WriteAsync(new StageMessage<T>(MessageKind.Chunk, chunk, 0, producer), CancellationToken.None);
             if (write.IsCompletedSuccessfully)
             {
                 return default;
@@ -143,14 +151,15 @@ internal sealed class ChannelStage<T> : IRunnableStage
         }
 
         public override ValueTask OnWatermarkAsync(long watermark, CancellationToken cancellationToken) =>
-            stage._channel.Writer.WriteAsync(new StageMessage<T>(MessageKind.Watermark, null, watermark, producer), cancellationToken);
+            stage._channel.Writer.WriteAsync(new StageMessage<T>(MessageKind.Watermark, null, watermark, producer), CancellationToken.None);
 
         public override ValueTask OnTickAsync(long now, CancellationToken cancellationToken) =>
-            stage._channel.Writer.WriteAsync(new StageMessage<T>(MessageKind.Tick, null, now, producer), cancellationToken);
+            stage._channel.Writer.WriteAsync(new StageMessage<T>(MessageKind.Tick, null, now, producer), CancellationToken.None);
 
         public override ValueTask OnCompletedAsync(CancellationToken cancellationToken) =>
-            stage._channel.Writer.WriteAsync(new StageMessage<T>(MessageKind.Completed, null, 0, producer), cancellationToken);
+            stage._channel.Writer.WriteAsync(new StageMessage<T>(MessageKind.Completed, null, 0, producer), CancellationToken.None);
 
+        [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
         private async ValueTask AwaitWrite(ValueTask write, Chunk<T> chunk)
         {
             try

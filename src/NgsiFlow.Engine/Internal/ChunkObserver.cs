@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 namespace NgsiFlow.Engine.Internal;
 
 /// <summary>
@@ -61,6 +62,7 @@ internal abstract class Operator<TIn, TOut>(ChunkObserver<TOut> next) : ChunkObs
         return AwaitAndRelease(pending, chunk);
     }
 
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
     private static async ValueTask AwaitAndRelease(ValueTask pending, Chunk<TOut> chunk)
     {
         try
@@ -77,6 +79,7 @@ internal abstract class Operator<TIn, TOut>(ChunkObserver<TOut> next) : ChunkObs
 /// <summary>Pushes to several downstream operators (a stream used more than once).</summary>
 internal sealed class MulticastObserver<T>(IReadOnlyList<ChunkObserver<T>> targets) : ChunkObserver<T>
 {
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
     public override async ValueTask OnChunkAsync(Chunk<T> chunk, CancellationToken cancellationToken)
     {
         foreach (var target in targets)
@@ -85,6 +88,7 @@ internal sealed class MulticastObserver<T>(IReadOnlyList<ChunkObserver<T>> targe
         }
     }
 
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
     public override async ValueTask OnWatermarkAsync(long watermark, CancellationToken cancellationToken)
     {
         foreach (var target in targets)
@@ -93,6 +97,7 @@ internal sealed class MulticastObserver<T>(IReadOnlyList<ChunkObserver<T>> targe
         }
     }
 
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
     public override async ValueTask OnTickAsync(long now, CancellationToken cancellationToken)
     {
         foreach (var target in targets)
@@ -101,6 +106,7 @@ internal sealed class MulticastObserver<T>(IReadOnlyList<ChunkObserver<T>> targe
         }
     }
 
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
     public override async ValueTask OnCompletedAsync(CancellationToken cancellationToken)
     {
         foreach (var target in targets)

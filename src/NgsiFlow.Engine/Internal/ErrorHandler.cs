@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 namespace NgsiFlow.Engine.Internal;
 
 /// <summary>Applies a stage's <see cref="ErrorPolicy"/> to an event whose function or action failed.</summary>
@@ -40,6 +41,7 @@ internal sealed class ErrorHandler(
     }
 
     /// <summary>Applies the outcome once retries are used up; throws for <see cref="ErrorOutcome.Fail"/>.</summary>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
     public async ValueTask GiveUpAsync(object? item, Exception error, AckHandle? ack, long? position, CancellationToken cancellationToken)
     {
         switch (Policy.Outcome)

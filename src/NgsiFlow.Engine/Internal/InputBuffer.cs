@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 namespace NgsiFlow.Engine.Internal;
 
 /// <summary>An input whose queued events a snapshot leaves waiting.</summary>
@@ -22,7 +23,8 @@ internal sealed class InputBuffer<T> : IRunnableStage, IPausableInput
     private bool _completed;
     private long _pendingTick = long.MinValue;
     private TaskCompletionSource? _spaceWaiter;
-    private TaskCompletionSource? _dataWaiter;
+    private readonly AsyncSignal _dataSignal = new();
+    private bool _consumerWaiting;
     private int _busy;
     private bool _paused;
 
@@ -59,15 +61,18 @@ internal sealed class InputBuffer<T> : IRunnableStage, IPausableInput
     /// <summary>While paused (for a snapshot) the stage takes nothing; writers still fill the buffer up to capacity.</summary>
     public void Pause(bool paused)
     {
-        TaskCompletionSource? wake;
+        bool wake;
         lock (_lock)
         {
             _paused = paused;
-            wake = _dataWaiter;
-            _dataWaiter = null;
+            wake = _consumerWaiting;
+            _consumerWaiting = false;
         }
 
-        wake?.TrySetResult();
+        if (wake)
+        {
+            _dataSignal.Set();
+        }
     }
 
     public bool IsCompleted
@@ -85,7 +90,7 @@ internal sealed class InputBuffer<T> : IRunnableStage, IPausableInput
 
     public bool TryWrite(T item, long position, out bool completed)
     {
-        TaskCompletionSource? wake;
+        bool wake;
         lock (_lock)
         {
             completed = _completed;
@@ -117,11 +122,14 @@ internal sealed class InputBuffer<T> : IRunnableStage, IPausableInput
             }
 
             _buffered++;
-            wake = _dataWaiter;
-            _dataWaiter = null;
+            wake = _consumerWaiting;
+            _consumerWaiting = false;
         }
 
-        wake?.TrySetResult();
+        if (wake)
+        {
+            _dataSignal.Set();
+        }
         return true;
     }
 
@@ -140,6 +148,7 @@ internal sealed class InputBuffer<T> : IRunnableStage, IPausableInput
         return WriteSlowAsync(item, position, cancellationToken);
     }
 
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
     private async ValueTask WriteSlowAsync(T item, long position, CancellationToken cancellationToken)
     {
         while (true)
@@ -179,7 +188,64 @@ internal sealed class InputBuffer<T> : IRunnableStage, IPausableInput
         }
     }
 
+    /// <summary>
+    /// Accepts all of <paramref name="items"/> at once or none: waits until they all fit (a batch larger than the
+    /// capacity waits for an empty input). Cancelling while waiting accepts nothing.
+    /// </summary>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
+    public async ValueTask WriteAllAsync(ReadOnlyMemory<T> items, CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            Task wait;
+            var wake = false;
+            lock (_lock)
+            {
+                if (_completed)
+                {
+                    throw Closed();
+                }
+
+                if (_buffered == 0 || _buffered + items.Length <= Capacity)
+                {
+                    var span = items.Span;
+                    for (var i = 0; i < span.Length; i++)
+                    {
+                        var chunk = _current ??= _pool.Rent();
+                        chunk.Items[chunk.Count++] = span[i];
+                        if (chunk.IsFull)
+                        {
+                            _full.Enqueue(chunk);
+                            _current = null;
+                        }
+                    }
+
+                    _buffered += items.Length;
+                    wake = _consumerWaiting;
+                    _consumerWaiting = false;
+                    wait = Task.CompletedTask;
+                }
+                else
+                {
+                    wait = (_spaceWaiter ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).Task;
+                }
+            }
+
+            if (wait.IsCompleted)
+            {
+                if (wake)
+        {
+            _dataSignal.Set();
+        }
+                return;
+            }
+
+            await wait.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
     /// <summary>Waits until an event can be accepted (or the input was completed).</summary>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     public async ValueTask<bool> WaitToWriteAsync(CancellationToken cancellationToken)
     {
         while (true)
@@ -206,22 +272,21 @@ internal sealed class InputBuffer<T> : IRunnableStage, IPausableInput
 
     public void Complete()
     {
-        TaskCompletionSource? wakeData, wakeSpace;
+        TaskCompletionSource? wakeSpace;
         lock (_lock)
         {
             _completed = true;
-            wakeData = _dataWaiter;
             wakeSpace = _spaceWaiter;
-            _dataWaiter = _spaceWaiter = null;
+            _spaceWaiter = null;
         }
 
-        wakeData?.TrySetResult();
+        _dataSignal.Set();
         wakeSpace?.TrySetResult();
     }
 
     public void PostTick(long now)
     {
-        TaskCompletionSource? wake;
+        bool wake;
         lock (_lock)
         {
             if (_completed)
@@ -230,28 +295,33 @@ internal sealed class InputBuffer<T> : IRunnableStage, IPausableInput
             }
 
             _pendingTick = Math.Max(_pendingTick, now);
-            wake = _dataWaiter;
-            _dataWaiter = null;
+            wake = _consumerWaiting;
+            _consumerWaiting = false;
         }
 
-        wake?.TrySetResult();
+        if (wake)
+        {
+            _dataSignal.Set();
+        }
     }
 
     public async Task RunAsync(CancellationToken cancellationToken)
     {
         var downstream = Downstream ?? throw new InvalidOperationException($"Input '{Name}' has no downstream.");
+        using var wakeOnCancel = cancellationToken.Register(static state => ((AsyncSignal)state!).Set(), _dataSignal);
         while (true)
         {
             Chunk<T>? chunk = null;
             var tick = long.MinValue;
             var done = false;
-            Task? wait = null;
+            var wait = false;
             TaskCompletionSource? wakeSpace = null;
             lock (_lock)
             {
                 if (_paused)
                 {
-                    wait = (_dataWaiter ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).Task;
+                    wait = true;
+                    _consumerWaiting = true;
                 }
                 else if (_full.Count > 0)
                 {
@@ -273,23 +343,30 @@ internal sealed class InputBuffer<T> : IRunnableStage, IPausableInput
                 }
                 else
                 {
-                    wait = (_dataWaiter ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).Task;
+                    wait = true;
+                    _consumerWaiting = true;
                 }
 
+                // Writers waiting for room wake once half the input is free, not at every chunk taken, so that a
+                // writer faster than the job waits (and allocates a wait) once per many chunks.
                 if (chunk is not null)
                 {
                     _buffered -= chunk.Count;
-                    wakeSpace = _spaceWaiter;
-                    _spaceWaiter = null;
+                    if (_buffered <= Capacity / 2)
+                    {
+                        wakeSpace = _spaceWaiter;
+                        _spaceWaiter = null;
+                    }
                 }
 
-                Volatile.Write(ref _busy, wait is null ? 1 : 0);
+                Volatile.Write(ref _busy, wait ? 0 : 1);
             }
 
             wakeSpace?.TrySetResult();
-            if (wait is not null)
+            if (wait)
             {
-                await wait.WaitAsync(cancellationToken).ConfigureAwait(false);
+                await _dataSignal.WaitAsync().ConfigureAwait(false);
+                cancellationToken.ThrowIfCancellationRequested();
                 continue;
             }
 

@@ -9,6 +9,7 @@ internal sealed class OperatorCounters(string job, string name, string kind)
     public readonly string Job = job;
     public readonly string Name = name;
     public readonly string Kind = kind;
+    public TimeProvider Clock = TimeProvider.System;
     public long EventsIn;
     public long EventsOut;
     public long QueueDepth;

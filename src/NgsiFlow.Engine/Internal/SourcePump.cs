@@ -15,6 +15,7 @@ internal sealed class SourcePump<T> : IRunnableStage, ISourceAckTracker
     private readonly OperatorCounters _counters;
     private readonly CancellationTokenSource _reading = new();
     private int _busy;
+    private int _queued;
 
     public SourcePump(IStreamSource<T> source, OperatorCounters counters)
     {
@@ -31,14 +32,18 @@ internal sealed class SourcePump<T> : IRunnableStage, ISourceAckTracker
 
     public bool IsBusy => Volatile.Read(ref _busy) != 0;
 
-    public int Queued => _done.Reader.Count;
+    public int Queued => Volatile.Read(ref _queued);
 
     public AckStage Acknowledger => new(this);
 
     /// <summary>Stops reading (a graceful stop); what was read is still processed and acknowledged.</summary>
     public void StopReading() => _reading.Cancel();
 
-    public void Completed(SourceAckGroup group) => _done.Writer.TryWrite(group);
+    public void Completed(SourceAckGroup group)
+    {
+        Interlocked.Increment(ref _queued);
+        _done.Writer.TryWrite(group);
+    }
 
     public void CompleteAcknowledgements() => _done.Writer.TryComplete();
 
@@ -74,10 +79,18 @@ internal sealed class SourcePump<T> : IRunnableStage, ISourceAckTracker
             {
                 while (reader.TryRead(out var group))
                 {
+                    Interlocked.Decrement(ref _queued);
+                    if (group.Rejected is not { } rejected)
+                    {
+                        await _source.AcknowledgeManyAsync(group.Positions.AsMemory(0, group.Count), cancellationToken).ConfigureAwait(false);
+                        Interlocked.Add(ref _counters.Acknowledged, group.Count);
+                        continue;
+                    }
+
                     for (var i = 0; i < group.Count; i++)
                     {
                         var position = group.Positions[i];
-                        if (group.Rejected is { } rejected && group.IsRejected(position))
+                        if (group.IsRejected(position))
                         {
                             var error = rejected.First(r => r.Position == position).Error;
                             await _source.RejectAsync(position, error, cancellationToken).ConfigureAwait(false);

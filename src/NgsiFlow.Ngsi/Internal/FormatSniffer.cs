@@ -10,6 +10,7 @@ internal static class FormatSniffer
 {
     private enum Guess
     {
+        NoAttributes,
         Ambiguous,
         AmbiguousScalar,
         V2Normalized,
@@ -21,34 +22,38 @@ internal static class FormatSniffer
 
     public static NotificationFormat FromHeaders(NotificationHeaders headers)
     {
+        if (headers.Count == 0)
+        {
+            return NotificationFormat.Auto;
+        }
+
         if (headers.TryGetValue(NgsiHeaderNames.Ngsiv2AttrsFormat, out var v2))
         {
-            switch (v2.ToUpperInvariant())
+            var format = Is(v2, "normalized") ? NotificationFormat.V2Normalized
+                : Is(v2, "keyValues") ? NotificationFormat.V2KeyValues
+                : Is(v2, "values") ? NotificationFormat.V2Values
+                : Is(v2, "simplifiedNormalized") ? NotificationFormat.V2SimplifiedNormalized
+                : Is(v2, "simplifiedKeyValues") ? NotificationFormat.V2SimplifiedKeyValues
+                : Is(v2, "custom") ? NotificationFormat.V2Custom
+                : NotificationFormat.Auto;
+            if (format != NotificationFormat.Auto)
             {
-                case "NORMALIZED": return NotificationFormat.V2Normalized;
-                case "KEYVALUES": return NotificationFormat.V2KeyValues;
-                case "VALUES": return NotificationFormat.V2Values;
-                case "SIMPLIFIEDNORMALIZED": return NotificationFormat.V2SimplifiedNormalized;
-                case "SIMPLIFIEDKEYVALUES": return NotificationFormat.V2SimplifiedKeyValues;
-                case "CUSTOM": return NotificationFormat.V2Custom;
-                default: break;
+                return format;
             }
         }
 
         if (headers.TryGetValue(NgsiHeaderNames.NgsiLdAttributeFormat, out var ld))
         {
-            switch (ld.ToUpperInvariant())
-            {
-                case "NORMALIZED": return NotificationFormat.LdNormalized;
-                case "CONCISE": return NotificationFormat.LdConcise;
-                case "SIMPLIFIED":
-                case "KEYVALUES": return NotificationFormat.LdSimplified;
-                default: break;
-            }
+            return Is(ld, "Normalized") ? NotificationFormat.LdNormalized
+                : Is(ld, "Concise") ? NotificationFormat.LdConcise
+                : Is(ld, "Simplified") || Is(ld, "keyValues") ? NotificationFormat.LdSimplified
+                : NotificationFormat.Auto;
         }
 
         return NotificationFormat.Auto;
     }
+
+    private static bool Is(string value, string expected) => string.Equals(value, expected, StringComparison.OrdinalIgnoreCase);
 
     /// <summary>NGSI-LD-only headers: NGSILD-Tenant, a JSON-LD Link, an ld+json content type.</summary>
     public static bool HeadersSayLd(NotificationHeaders headers) =>
@@ -92,12 +97,20 @@ internal static class FormatSniffer
                 r.Read();
                 if (r.TokenType == JsonTokenType.StartArray && r.Read())
                 {
-                    guess = r.TokenType switch
+                    // Entities without attributes say nothing: look at the next one (a few at most).
+                    for (var tries = 0; tries < 16; tries++)
                     {
-                        JsonTokenType.StartArray => Guess.V2Values,
-                        JsonTokenType.StartObject => ClassifyEntity(ref r),
-                        _ => Guess.Ambiguous,
-                    };
+                        guess = r.TokenType switch
+                        {
+                            JsonTokenType.StartArray => Guess.V2Values,
+                            JsonTokenType.StartObject => ClassifyEntity(ref r),
+                            _ => Guess.Ambiguous,
+                        };
+                        if (guess != Guess.NoAttributes || !r.Read())
+                        {
+                            break;
+                        }
+                    }
                 }
 
                 break;
@@ -189,7 +202,7 @@ internal static class FormatSniffer
             return Guess.AmbiguousScalar;
         }
 
-        return Guess.Ambiguous;
+        return Guess.NoAttributes;
     }
 
     private static Guess ClassifyAttribute(ref Utf8JsonReader r)

@@ -31,10 +31,12 @@ internal ref struct JsonSource
     /// <summary>Reads the first token of a document.</summary>
     public void ReadFirst(string expected)
     {
-        if (!Reader.Read())
+        if (_body.Trim(" \t\r\n"u8).IsEmpty)
         {
             throw new NgsiFormatException("$", expected, "an empty body");
         }
+
+        Read();
     }
 
     /// <summary>After a complete document only whitespace may follow.</summary>
@@ -93,7 +95,7 @@ internal ref struct JsonSource
 
     /// <summary>Turns a reader error (malformed JSON, too deep) into the one NGSI error type.</summary>
     public readonly NgsiFormatException Malformed(Exception e) =>
-        new(JsonPathLocator.Locate(_body, long.MaxValue), "well-formed JSON", "malformed JSON (" + e.Message + ")", e);
+        new(JsonPathLocator.Locate(_body, Reader.BytesConsumed), "well-formed JSON", "malformed JSON (" + e.Message + ")", e);
 
     public readonly string DescribeToken() => Reader.TokenType switch
     {

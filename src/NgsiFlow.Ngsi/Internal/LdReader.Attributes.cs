@@ -46,13 +46,81 @@ internal static partial class LdReader
         return peek.Read() && peek.TokenType == JsonTokenType.StartObject;
     }
 
-    private static NgsiLdAttribute FromBareValue(string name, NgsiValue value) =>
-        value.TryGetGeoJson(out var geometry) ? new NgsiLdGeoProperty(name, geometry) : new NgsiLdProperty(name, value);
+    private static NgsiLdAttribute FromBareValue(string name, NgsiValue value)
+    {
+        if (value.TryGetGeoJson(out var geometry))
+        {
+            return new NgsiLdGeoProperty(name, geometry);
+        }
+
+        // Simplified LanguageProperty and VocabProperty keep a one-member wrapper object.
+        if (value.Kind == NgsiValueKind.Object && value.Count == 1)
+        {
+            var only = value.Members[0];
+            if (string.Equals(only.Name, "languageMap", StringComparison.Ordinal) && only.Value.Kind == NgsiValueKind.Object
+                && AllStrings(only.Value, out var map))
+            {
+                return new NgsiLdLanguageProperty(name, map);
+            }
+
+            if (string.Equals(only.Name, "vocab", StringComparison.Ordinal) && TryGetStrings(only.Value, out var vocab))
+            {
+                return new NgsiLdVocabProperty(name, vocab);
+            }
+        }
+
+        return new NgsiLdProperty(name, value);
+    }
+
+    private static bool AllStrings(NgsiValue map, out List<KeyValuePair<string, string>> pairs)
+    {
+        pairs = new List<KeyValuePair<string, string>>(map.Count);
+        foreach (var m in map.Members)
+        {
+            if (!m.Value.TryGetString(out var text))
+            {
+                return false;
+            }
+
+            pairs.Add(new(m.Name, text));
+        }
+
+        return true;
+    }
+
+    private static bool TryGetStrings(NgsiValue value, out IReadOnlyList<string> strings)
+    {
+        if (value.TryGetString(out var single))
+        {
+            strings = [single];
+            return true;
+        }
+
+        var list = new List<string>(value.Count);
+        strings = list;
+        if (value.Kind != NgsiValueKind.Array || value.Count == 0)
+        {
+            return false;
+        }
+
+        foreach (var item in value.Items)
+        {
+            if (!item.TryGetString(out var text))
+            {
+                return false;
+            }
+
+            list.Add(text);
+        }
+
+        return true;
+    }
 
     /// <summary>Reads a normalized or concise attribute object; the reader is on its StartObject.</summary>
     private static NgsiLdAttribute ReadAttributeObject(ref JsonSource src, string name, NgsiLdRepresentation representation)
     {
-        var saved = src.Reader;
+        // Only concise input can need a second look at the object; normalized input never rewinds.
+        var saved = representation == NgsiLdRepresentation.Normalized ? default : src.Reader;
         var start = src.Reader.TokenStartIndex;
         NgsiLdAttributeKind? kind = null;
         NgsiValue value = default;
@@ -76,99 +144,85 @@ internal static partial class LdReader
         src.Read();
         while (src.Token != JsonTokenType.EndObject)
         {
-            ref var r = ref src.Reader;
-            if (r.ValueTextEquals("type"u8))
+            switch (LdMembers.Classify(ref src.Reader))
             {
-                src.Read();
-                if (src.Token == JsonTokenType.String && TryParseKind(src.Reader.ValueSpan, out var k))
-                {
-                    kind = k;
-                }
-                else if (representation == NgsiLdRepresentation.Normalized)
-                {
-                    src.Fail("an attribute type: Property, Relationship, GeoProperty, LanguageProperty, VocabProperty, ListProperty or ListRelationship",
-                        src.Token == JsonTokenType.String ? "'" + src.Reader.GetString() + "'" : src.DescribeToken());
-                }
-                else
-                {
-                    // Concise: an object whose "type" is not an attribute kind is a value (GeoJSON, or any JSON object).
-                    src.Reader = saved;
-                    return FromBareValue(name, NgsiJson.ReadValue(ref src));
-                }
-            }
-            else if (r.ValueTextEquals("value"u8))
-            {
-                src.Read();
-                valueOffset = src.Reader.TokenStartIndex;
-                value = NgsiJson.ReadValue(ref src);
-                hasValue = true;
-            }
-            else if (r.ValueTextEquals("object"u8))
-            {
-                src.Read();
-                objects = ReadStrings(ref src, "an entity URI string (or an array of them) for \"object\"");
-            }
-            else if (r.ValueTextEquals("observedAt"u8))
-            {
-                observedAt = V2Reader.ReadDate(ref src);
-            }
-            else if (r.ValueTextEquals("unitCode"u8))
-            {
-                unitCode = src.ReadName("a unit code string");
-            }
-            else if (r.ValueTextEquals("datasetId"u8))
-            {
-                datasetId = src.ReadName("a dataset id URI string");
-            }
-            else if (r.ValueTextEquals("lang"u8))
-            {
-                lang = src.ReadName("a language tag string");
-            }
-            else if (r.ValueTextEquals("languageMap"u8))
-            {
-                src.Read();
-                languageMap = ReadLanguageMap(ref src);
-            }
-            else if (r.ValueTextEquals("vocab"u8))
-            {
-                src.Read();
-                vocab = ReadStrings(ref src, "a vocabulary term string (or an array of them) for \"vocab\"");
-            }
-            else if (r.ValueTextEquals("valueList"u8))
-            {
-                src.Read();
-                valueList = ReadValueList(ref src);
-            }
-            else if (r.ValueTextEquals("objectList"u8))
-            {
-                src.Read();
-                objectList = ReadObjectList(ref src);
-            }
-            else if (r.ValueTextEquals("objectType"u8))
-            {
-                src.Read();
-                objectType = ReadStrings(ref src, "an entity type string for \"objectType\"")[0];
-            }
-            else if (r.ValueTextEquals("createdAt"u8))
-            {
-                createdAt = V2Reader.ReadDate(ref src);
-            }
-            else if (r.ValueTextEquals("modifiedAt"u8))
-            {
-                modifiedAt = V2Reader.ReadDate(ref src);
-            }
-            else if (r.ValueTextEquals("instanceId"u8) || r.ValueTextEquals("deletedAt"u8) || r.ValueTextEquals("previousValue"u8)
-                || r.ValueTextEquals("previousObject"u8) || r.ValueTextEquals("previousLanguageMap"u8))
-            {
-                src.Read();
-                src.Reader.Skip();
-            }
-            else
-            {
-                var subName = NameCache.Get(ref r);
-                src.Read();
-                subAttributes ??= new NgsiLdAttributeCollection();
-                ReadAttributeInto(ref src, subName, subRepresentation, subAttributes);
+                case LdMember.Type:
+                    src.Read();
+                    if (src.Token == JsonTokenType.String && TryParseKind(src.Reader.ValueSpan, out var k))
+                    {
+                        kind = k;
+                    }
+                    else if (representation == NgsiLdRepresentation.Normalized)
+                    {
+                        src.Fail("an attribute type: Property, Relationship, GeoProperty, LanguageProperty, VocabProperty, ListProperty or ListRelationship",
+                            src.Token == JsonTokenType.String ? "'" + src.Reader.GetString() + "'" : src.DescribeToken());
+                    }
+                    else
+                    {
+                        // Concise: an object whose "type" is not an attribute kind is a value (GeoJSON, or any JSON object).
+                        src.Reader = saved;
+                        return FromBareValue(name, NgsiJson.ReadValue(ref src));
+                    }
+
+                    break;
+                case LdMember.Value:
+                    src.Read();
+                    valueOffset = src.Reader.TokenStartIndex;
+                    value = NgsiJson.ReadValue(ref src);
+                    hasValue = true;
+                    break;
+                case LdMember.Object:
+                    src.Read();
+                    objects = ReadStrings(ref src, "an entity URI string (or an array of them) for \"object\"");
+                    break;
+                case LdMember.ObservedAt:
+                    observedAt = V2Reader.ReadDate(ref src);
+                    break;
+                case LdMember.UnitCode:
+                    unitCode = src.ReadName("a unit code string");
+                    break;
+                case LdMember.DatasetId:
+                    datasetId = src.ReadName("a dataset id URI string");
+                    break;
+                case LdMember.Lang:
+                    lang = src.ReadName("a language tag string");
+                    break;
+                case LdMember.LanguageMap:
+                    src.Read();
+                    languageMap = ReadLanguageMap(ref src);
+                    break;
+                case LdMember.Vocab:
+                    src.Read();
+                    vocab = ReadStrings(ref src, "a vocabulary term string (or an array of them) for \"vocab\"");
+                    break;
+                case LdMember.ValueList:
+                    src.Read();
+                    valueList = ReadValueList(ref src);
+                    break;
+                case LdMember.ObjectList:
+                    src.Read();
+                    objectList = ReadObjectList(ref src);
+                    break;
+                case LdMember.ObjectType:
+                    src.Read();
+                    objectType = ReadStrings(ref src, "an entity type string for \"objectType\"")[0];
+                    break;
+                case LdMember.CreatedAt:
+                    createdAt = V2Reader.ReadDate(ref src);
+                    break;
+                case LdMember.ModifiedAt:
+                    modifiedAt = V2Reader.ReadDate(ref src);
+                    break;
+                case LdMember.Ignored:
+                    src.Read();
+                    src.Reader.Skip();
+                    break;
+                default:
+                    var subName = NameCache.Get(ref src.Reader);
+                    src.Read();
+                    subAttributes ??= new NgsiLdAttributeCollection(4);
+                    ReadAttributeInto(ref src, subName, subRepresentation, subAttributes);
+                    break;
             }
 
             src.Read();

@@ -12,6 +12,12 @@ internal static partial class LdReader
 
     public static bool TryParseKind(ReadOnlySpan<byte> text, out NgsiLdAttributeKind kind)
     {
+        // A body sent without a compacting @context carries the expanded IRIs of the core terms.
+        if (text.StartsWith("https://uri.etsi.org/ngsi-ld/"u8))
+        {
+            text = text["https://uri.etsi.org/ngsi-ld/".Length..];
+        }
+
         kind = text switch
         {
             _ when text.SequenceEqual("Property"u8) => NgsiLdAttributeKind.Property,
@@ -33,9 +39,10 @@ internal static partial class LdReader
         _ => NgsiLdRepresentation.Normalized,
     };
 
-    public static NgsiLdNotification ReadNotification(ref JsonSource src, NotificationFormat format, FiwareContext fiware, NotificationHeaders headers)
+    public static NgsiLdNotification ReadNotification(ref JsonSource src, NotificationFormat format, FiwareContext fiware, NotificationHeaders headers, bool formatGuessed)
     {
-        var representation = ToRepresentation(format);
+        // A guessed "normalized" rests on the first attribute only: read the rest tolerantly (concise accepts normalized).
+        var representation = formatGuessed && format == NotificationFormat.LdNormalized ? NgsiLdRepresentation.Concise : ToRepresentation(format);
         src.ReadFirst("an NGSI-LD notification object");
         src.Expect(JsonTokenType.StartObject, "an NGSI-LD notification object with \"data\"");
         string? id = null;
@@ -145,12 +152,23 @@ internal static partial class LdReader
         NgsiValue context = default;
         DateTimeOffset? createdAt = null;
         DateTimeOffset? modifiedAt = null;
-        var attributes = new NgsiLdAttributeCollection();
+        var attributes = new NgsiLdAttributeCollection(8);
         src.Read();
         while (src.Token != JsonTokenType.EndObject)
         {
             ref var r = ref src.Reader;
-            if (r.ValueTextEquals("id"u8))
+            if (!IsEntityMember(ref r))
+            {
+                var name = NameCache.Get(ref r);
+                if (name.Length == 0)
+                {
+                    src.Fail("a non-empty attribute name", "an empty name");
+                }
+
+                src.Read();
+                ReadAttributeInto(ref src, name, representation, attributes);
+            }
+            else if (r.ValueTextEquals("id"u8))
             {
                 id = src.ReadName("a string entity id (URI)");
             }
@@ -211,6 +229,27 @@ internal static partial class LdReader
         }
 
         return new NgsiLdEntity(id, types, attributes) { Scopes = scopes, Context = context, CreatedAt = createdAt, ModifiedAt = modifiedAt };
+    }
+
+    /// <summary>Entity-level reserved members start with i, t, s, @, c, m or d and are short: a cheap pre-check.</summary>
+    private static bool IsEntityMember(ref Utf8JsonReader r)
+    {
+        if (r.ValueIsEscaped || r.HasValueSequence)
+        {
+            return true;
+        }
+
+        var n = r.ValueSpan;
+        return n.Length switch
+        {
+            2 => n.SequenceEqual("id"u8),
+            4 => n.SequenceEqual("type"u8),
+            5 => n.SequenceEqual("scope"u8),
+            8 => n.SequenceEqual("@context"u8),
+            9 => n.SequenceEqual("createdAt"u8) || n.SequenceEqual("deletedAt"u8),
+            10 => n.SequenceEqual("modifiedAt"u8),
+            _ => false,
+        };
     }
 
     /// <summary>Reads an object of attributes (a PATCH body); the reader is on its StartObject.</summary>

@@ -31,13 +31,19 @@ internal static class NgsiJson
         switch (r.TokenType)
         {
             case JsonTokenType.Number:
+                if (!r.HasValueSequence && TryParseSimpleNumber(r.ValueSpan, out var simple))
+                {
+                    return NgsiValue.FromNumber(simple);
+                }
+
                 if (!r.TryGetDouble(out var d) || !double.IsFinite(d))
                 {
                     src.Fail("a number that fits a 64-bit floating point value", "a number out of range");
                 }
 
                 return NgsiValue.FromNumber(d);
-            case JsonTokenType.String: return NgsiValue.FromString(r.GetString());
+            // Short strings repeat (enumerations, GeoJSON types, units): reuse them like names.
+            case JsonTokenType.String: return NgsiValue.FromString(r.ValueSpan.Length <= 32 ? NameCache.Get(ref r) : r.GetString());
             case JsonTokenType.True: return NgsiValue.True;
             case JsonTokenType.False: return NgsiValue.False;
             case JsonTokenType.Null: return NgsiValue.Null;
@@ -49,6 +55,83 @@ internal static class NgsiJson
         }
     }
 
+    private static readonly double[] PowersOf10 =
+    [
+        1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11,
+        1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22,
+    ];
+
+    /// <summary>
+    /// Sensor values are short decimals (<c>21.5</c>, <c>-3.7041</c>): with at most 15 digits and no exponent,
+    /// mantissa and power of ten are exact doubles, so one division gives the correctly rounded value
+    /// (the classic fast path); everything else goes to the general parser.
+    /// </summary>
+    private static bool TryParseSimpleNumber(ReadOnlySpan<byte> text, out double value)
+    {
+        value = 0;
+        var i = 0;
+        var negative = false;
+        if (text.Length > 0 && text[0] == '-')
+        {
+            negative = true;
+            i = 1;
+        }
+
+        long mantissa = 0;
+        var digits = 0;
+        var fraction = -1;
+        for (; i < text.Length; i++)
+        {
+            var c = text[i];
+            if (c - '0' is >= 0 and <= 9)
+            {
+                if (++digits > 15)
+                {
+                    return false;
+                }
+
+                mantissa = (mantissa * 10) + (c - '0');
+                if (fraction >= 0)
+                {
+                    fraction++;
+                }
+            }
+            else if (c == '.' && fraction < 0)
+            {
+                fraction = 0;
+            }
+            else
+            {
+                return false;
+            }
+        }
+
+        if (digits == 0)
+        {
+            return false;
+        }
+
+        value = fraction > 0 ? mantissa / PowersOf10[fraction] : mantissa;
+        if (negative)
+        {
+            value = -value;
+        }
+
+        return true;
+    }
+
+    [System.Runtime.CompilerServices.InlineArray(8)]
+    private struct EightValues
+    {
+        private NgsiValue _first;
+    }
+
+    [System.Runtime.CompilerServices.InlineArray(8)]
+    private struct EightMembers
+    {
+        private NgsiMember _first;
+    }
+
     private static NgsiValue ReadArray(ref JsonSource src)
     {
         src.Read();
@@ -57,27 +140,33 @@ internal static class NgsiJson
             return NgsiValue.FromArray([]);
         }
 
-        var buffer = ArrayPool<NgsiValue>.Shared.Rent(8);
+        // Most arrays are small (coordinates, short lists): fill a buffer on the stack, rent only beyond 8 items.
+        var local = default(EightValues);
+        Span<NgsiValue> items = local;
+        NgsiValue[]? rented = null;
         var count = 0;
         try
         {
             while (src.Token != JsonTokenType.EndArray)
             {
-                if (count == buffer.Length)
+                if (count == items.Length)
                 {
-                    Grow(ref buffer, count);
+                    var bigger = ArrayPool<NgsiValue>.Shared.Rent(count * 2);
+                    items[..count].CopyTo(bigger);
+                    Release(rented, count);
+                    rented = bigger;
+                    items = bigger;
                 }
 
-                buffer[count++] = ReadValue(ref src);
+                items[count++] = ReadValue(ref src);
                 src.Read();
             }
 
-            return NgsiValue.FromArray(buffer.AsSpan(0, count).ToArray());
+            return NgsiValue.FromArray(items[..count].ToArray());
         }
         finally
         {
-            buffer.AsSpan(0, count).Clear();
-            ArrayPool<NgsiValue>.Shared.Return(buffer);
+            Release(rented, count);
         }
     }
 
@@ -89,7 +178,9 @@ internal static class NgsiJson
             return NgsiValue.FromObject([]);
         }
 
-        var buffer = ArrayPool<NgsiMember>.Shared.Rent(8);
+        var local = default(EightMembers);
+        Span<NgsiMember> members = local;
+        NgsiMember[]? rented = null;
         var count = 0;
         try
         {
@@ -97,31 +188,34 @@ internal static class NgsiJson
             {
                 var name = NameCache.Get(ref src.Reader);
                 src.Read();
-                if (count == buffer.Length)
+                if (count == members.Length)
                 {
-                    Grow(ref buffer, count);
+                    var bigger = ArrayPool<NgsiMember>.Shared.Rent(count * 2);
+                    members[..count].CopyTo(bigger);
+                    Release(rented, count);
+                    rented = bigger;
+                    members = bigger;
                 }
 
-                buffer[count++] = new NgsiMember(name, ReadValue(ref src));
+                members[count++] = new NgsiMember(name, ReadValue(ref src));
                 src.Read();
             }
 
-            return NgsiValue.FromObject(buffer.AsSpan(0, count).ToArray());
+            return NgsiValue.FromObject(members[..count].ToArray());
         }
         finally
         {
-            buffer.AsSpan(0, count).Clear();
-            ArrayPool<NgsiMember>.Shared.Return(buffer);
+            Release(rented, count);
         }
     }
 
-    private static void Grow<T>(ref T[] buffer, int count)
+    private static void Release<T>(T[]? rented, int count)
     {
-        var bigger = ArrayPool<T>.Shared.Rent(buffer.Length * 2);
-        buffer.AsSpan(0, count).CopyTo(bigger);
-        buffer.AsSpan(0, count).Clear();
-        ArrayPool<T>.Shared.Return(buffer);
-        buffer = bigger;
+        if (rented is not null)
+        {
+            rented.AsSpan(0, Math.Min(count, rented.Length)).Clear();
+            ArrayPool<T>.Shared.Return(rented);
+        }
     }
 
     public static string Describe(NgsiValue value) => value.Kind switch

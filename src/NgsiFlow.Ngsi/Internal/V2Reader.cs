@@ -7,6 +7,9 @@ namespace NgsiFlow.Ngsi.Internal;
 internal static class V2Reader
 {
     private static readonly NgsiV2Metadata[] NoMetadata = [];
+
+    [ThreadStatic]
+    private static List<NgsiV2Attribute>? t_scratch;
     private static readonly string[] IndexNames = [.. Enumerable.Range(0, 64).Select(i => i.ToString(CultureInfo.InvariantCulture))];
 
     public static NgsiV2Notification ReadNotification(ref JsonSource src, NotificationFormat format, FiwareContext fiware, NotificationParseOptions options)
@@ -71,10 +74,15 @@ internal static class V2Reader
 
     public static DateTimeOffset ReadDate(ref JsonSource src)
     {
-        var text = src.ReadString("an ISO 8601 date-time string");
-        if (!NgsiDates.TryParse(text, out var date))
+        src.Read();
+        src.Expect(JsonTokenType.String, "an ISO 8601 date-time string");
+        ref var r = ref src.Reader;
+        var parsed = !r.ValueIsEscaped && !r.HasValueSequence
+            ? NgsiDates.TryParse(r.ValueSpan, out var date)
+            : NgsiDates.TryParse(r.GetString()!, out date);
+        if (!parsed)
         {
-            src.Fail("an ISO 8601 date-time string", "'" + text + "'");
+            src.Fail("an ISO 8601 date-time string", "'" + r.GetString() + "'");
         }
 
         return date;
@@ -87,7 +95,10 @@ internal static class V2Reader
         src.Expect(JsonTokenType.StartObject, "an entity object with \"id\", \"type\" and attributes");
         string? id = null;
         string? type = null;
-        var attributes = new List<NgsiV2Attribute>(8);
+
+        // Gather into a reused list and copy once at the exact size: no growth garbage per entity.
+        var attributes = t_scratch ??= new List<NgsiV2Attribute>(32);
+        attributes.Clear();
         src.Read();
         while (src.Token != JsonTokenType.EndObject)
         {
@@ -112,7 +123,15 @@ internal static class V2Reader
             src.FailAt(start, "an entity with an \"id\" member (string)", "no \"id\"");
         }
 
-        return new NgsiV2Entity(id, type ?? NgsiV2AttributeTypes.DefaultEntityType, new NgsiV2AttributeCollection(attributes));
+        var exact = new List<NgsiV2Attribute>(attributes.Count);
+        exact.AddRange(attributes);
+        attributes.Clear();
+        if (attributes.Capacity > 1024)
+        {
+            // Do not keep a huge buffer alive on this thread after an unusually wide entity.
+            t_scratch = null;
+        }
+        return new NgsiV2Entity(id, type ?? NgsiV2AttributeTypes.DefaultEntityType, new NgsiV2AttributeCollection(exact));
     }
 
     /// <summary>Reads an object of attributes (a PATCH body); the reader is on its StartObject.</summary>

@@ -52,7 +52,7 @@ internal sealed partial class BrokerApi
 
     private async Task ApplyBatchAsync(Store.TenantIndex tenant, string servicePath, string action, List<ParsedEntity> entities, RequestContext request, CancellationToken cancellationToken)
     {
-        var scope = new ServicePathScope([(servicePath, false)]);
+        var scope = ServicePathScope.Exact(servicePath);
         var errors = new List<string>();
         var failures = 0;
         foreach (var entity in entities)

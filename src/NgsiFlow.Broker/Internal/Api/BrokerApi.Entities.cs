@@ -110,7 +110,7 @@ internal sealed partial class BrokerApi
         var id = RouteValue(context, "entityId");
         var type = HttpIo.Param(context, "type");
         var path = HttpIo.UpdatePath(context);
-        return BrokerCore.FindOne(tenant, id, type, new ServicePathScope([(path, false)]));
+        return BrokerCore.FindOne(tenant, id, type, ServicePathScope.Exact(path));
     }
 
     private Task GetEntityAsync(HttpContext context, string correlator)

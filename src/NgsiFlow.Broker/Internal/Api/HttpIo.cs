@@ -41,7 +41,7 @@ internal static class HttpIo
             throw OrionException.BadRequest("bad character in tenant name");
         }
 
-        return tenant.ToLowerInvariant();
+        return tenant.Any(char.IsAsciiLetterUpper) ? tenant.ToLowerInvariant() : tenant;
     }
 
     public static string? ServicePathHeader(HttpContext context)

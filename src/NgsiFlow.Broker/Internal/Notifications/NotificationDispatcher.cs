@@ -23,6 +23,8 @@ internal sealed partial class NotificationDispatcher : IAsyncDisposable
     private readonly SemaphoreSlim _inFlight;
     private readonly int _queueCapacity;
     private readonly int _sendersPerSubscription;
+    private readonly TimeSpan _timeout;
+    private readonly int _pipelineDepth;
     private readonly ILogger _logger;
     private readonly CancellationTokenSource _stopping = new();
     private readonly Counter<long> _sentCounter;
@@ -37,6 +39,8 @@ internal sealed partial class NotificationDispatcher : IAsyncDisposable
         _logger = logger;
         _queueCapacity = options.NotificationQueueCapacity;
         _sendersPerSubscription = options.NotificationSendersPerSubscription;
+        _timeout = options.NotificationTimeout;
+        _pipelineDepth = options.NotificationPipelineDepth;
         _inFlight = new SemaphoreSlim(options.MaxConcurrentNotifications);
         var handler = new SocketsHttpHandler
         {
@@ -126,6 +130,10 @@ internal sealed partial class NotificationDispatcher : IAsyncDisposable
             {
                 // Senders blocked on a dead receiver end with the HttpClient below.
             }
+            catch (OperationCanceledException)
+            {
+                // Stopping.
+            }
         }
 
         _client.Dispose();
@@ -137,19 +145,57 @@ internal sealed partial class NotificationDispatcher : IAsyncDisposable
     {
         var reader = queue.Channel.Reader;
         var token = _stopping.Token;
+        using var raw = new RawHttpSender(_timeout, token);
+        var batch = new List<NotificationJob>(_pipelineDepth);
+        var results = new (int, Exception?)[_pipelineDepth];
         try
         {
             while (await reader.WaitToReadAsync(token).ConfigureAwait(false))
             {
                 while (reader.TryRead(out var job))
                 {
+                    batch.Clear();
+                    batch.Add(job);
+                    var uri = job.ParsedUrl ?? new Uri(job.Url);
+                    NotificationJob? other = null;
+                    if (RawHttpSender.CanSend(uri))
+                    {
+                        // Whatever else is queued for the same endpoint goes out pipelined on the same connection.
+                        while (batch.Count < _pipelineDepth && reader.TryRead(out var next))
+                        {
+                            if (next.ParsedUrl is { } nextUri && nextUri.Port == uri.Port && nextUri.Host == uri.Host && nextUri.Scheme == uri.Scheme)
+                            {
+                                batch.Add(next);
+                            }
+                            else
+                            {
+                                other = next;
+                                break;
+                            }
+                        }
+                    }
+
                     try
                     {
-                        await SendAsync(job, token).ConfigureAwait(false);
+                        await SendAsync(batch, uri, raw, results, token).ConfigureAwait(false);
                     }
                     finally
                     {
-                        Interlocked.Decrement(ref queue.PendingCount);
+                        Interlocked.Add(ref queue.PendingCount, -batch.Count);
+                    }
+
+                    if (other is not null)
+                    {
+                        batch.Clear();
+                        batch.Add(other);
+                        try
+                        {
+                            await SendAsync(batch, other.ParsedUrl ?? new Uri(other.Url), raw, results, token).ConfigureAwait(false);
+                        }
+                        finally
+                        {
+                            Interlocked.Decrement(ref queue.PendingCount);
+                        }
                     }
                 }
             }
@@ -160,10 +206,67 @@ internal sealed partial class NotificationDispatcher : IAsyncDisposable
         }
     }
 
-    private async Task SendAsync(NotificationJob job, CancellationToken cancellationToken)
+    private async Task SendAsync(List<NotificationJob> jobs, Uri uri, RawHttpSender raw, (int Status, Exception? Error)[] results, CancellationToken cancellationToken)
     {
         await _inFlight.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
+        {
+            if (RawHttpSender.CanSend(uri))
+            {
+                await raw.SendAsync(jobs, uri, results).ConfigureAwait(false);
+            }
+            else
+            {
+                try
+                {
+                    results[0] = (await SendWithHttpClientAsync(jobs[0], cancellationToken).ConfigureAwait(false), null);
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+                {
+                    // Recorded on the subscription below; the sender loop carries on.
+                    results[0] = (0, ex);
+                }
+            }
+        }
+        finally
+        {
+            _inFlight.Release();
+        }
+
+        var now = Dates.Now();
+        for (var i = 0; i < jobs.Count; i++)
+        {
+            var job = jobs[i];
+            var (status, error) = results[i];
+            if (error is null)
+            {
+                job.Subscription.RecordSuccess(now, status);
+                Interlocked.Increment(ref _sent);
+                _sentCounter.Add(1);
+                continue;
+            }
+
+            if (error is OperationCanceledException && cancellationToken.IsCancellationRequested)
+            {
+                throw error;
+            }
+
+            var reason = error switch
+            {
+                OperationCanceledException => "Timeout was reached",
+                SocketException => "Couldn't connect to server",
+                HttpRequestException { InnerException: SocketException } => "Couldn't connect to server",
+                _ => error.Message,
+            };
+            job.Subscription.RecordFailure(now, reason);
+            Interlocked.Increment(ref _failed);
+            _failedCounter.Add(1);
+            LogFailed(job.Subscription.Id, job.Url, reason);
+        }
+    }
+
+    private async Task<int> SendWithHttpClientAsync(NotificationJob job, CancellationToken cancellationToken)
+    {
         {
             using var request = new HttpRequestMessage(job.Method, job.Url);
             if (job.Body is not null)
@@ -196,26 +299,7 @@ internal sealed partial class NotificationDispatcher : IAsyncDisposable
             }
 
             using var response = await _client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
-            job.Subscription.RecordSuccess(Dates.Now(), (int)response.StatusCode);
-            Interlocked.Increment(ref _sent);
-            _sentCounter.Add(1);
-        }
-        catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException or IOException && !cancellationToken.IsCancellationRequested)
-        {
-            var reason = ex switch
-            {
-                TaskCanceledException => "Timeout was reached",
-                HttpRequestException { InnerException: SocketException } => "Couldn't connect to server",
-                _ => ex.Message,
-            };
-            job.Subscription.RecordFailure(Dates.Now(), reason);
-            Interlocked.Increment(ref _failed);
-            _failedCounter.Add(1);
-            LogFailed(job.Subscription.Id, job.Url, reason);
-        }
-        finally
-        {
-            _inFlight.Release();
+            return (int)response.StatusCode;
         }
     }
 

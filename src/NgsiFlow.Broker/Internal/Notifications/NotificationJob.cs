@@ -11,6 +11,9 @@ internal sealed class NotificationJob
 
     public required string Url { get; init; }
 
+    /// <summary>The parsed <see cref="Url"/> when it is the subscription's fixed one (parsed once, not per notification).</summary>
+    public Uri? ParsedUrl { get; init; }
+
     public byte[]? Body { get; init; }
 
     public required string ContentType { get; init; }

@@ -7,6 +7,8 @@ internal sealed class ServicePathScope
 {
     public static readonly ServicePathScope All = new([("/", true)]);
 
+    public static readonly ServicePathScope Root = new([("/", false)]);
+
     private readonly (string Path, bool Recursive)[] _paths;
 
     public ServicePathScope((string Path, bool Recursive)[] paths) => _paths = paths;
@@ -39,6 +41,14 @@ internal sealed class ServicePathScope
     public static ServicePathScope Parse(string? header, bool forUpdate, string defaultScope)
     {
         var text = string.IsNullOrWhiteSpace(header) ? defaultScope : header;
+        switch (text)
+        {
+            case "/":
+                return Root;
+            case "/#" when !forUpdate:
+                return All;
+        }
+
         var items = text.Split(',', StringSplitOptions.TrimEntries);
         if (items.Length > 10)
         {
@@ -103,6 +113,9 @@ internal sealed class ServicePathScope
 
         return new ServicePathScope(paths);
     }
+
+    /// <summary>The scope of exactly one non-recursive path.</summary>
+    public static ServicePathScope Exact(string path) => path == "/" ? Root : new([(path, false)]);
 
     /// <summary>The single path of an update scope.</summary>
     public string Single => _paths[0].Path;

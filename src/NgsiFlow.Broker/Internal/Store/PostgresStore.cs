@@ -14,14 +14,21 @@ namespace NgsiFlow.Broker.Internal.Store;
 internal sealed class PostgresStore : IBrokerStore
 {
     private const int BatchSize = 256;
-    private const int Writers = 2;
+    private const int Writers = 4;
     private readonly NpgsqlDataSource _dataSource;
     private readonly Channel<Write> _writes = Channel.CreateBounded<Write>(new BoundedChannelOptions(20_000) { SingleReader = false, FullMode = BoundedChannelFullMode.Wait });
     private Task[] _writerLoops = [];
 
     public PostgresStore(string connectionString)
     {
-        _dataSource = NpgsqlDataSource.Create(connectionString);
+        var builder = new NpgsqlDataSourceBuilder(connectionString);
+        if (builder.ConnectionStringBuilder.MaxAutoPrepare == 0)
+        {
+            // The same few statements run thousands of times: let Npgsql prepare them.
+            builder.ConnectionStringBuilder.MaxAutoPrepare = 16;
+        }
+
+        _dataSource = builder.Build();
     }
 
     public EntityIndex Index { get; } = new();
@@ -82,7 +89,7 @@ internal sealed class PostgresStore : IBrokerStore
         command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = snapshot.Sequence });
         command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = snapshot.Version });
         command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = EntityDocument.Serialize(snapshot) });
-        return EnqueueAsync(command, cancellationToken);
+        return EnqueueAsync(command, cancellationToken, (tenant, snapshot.ServicePath, snapshot.Id, snapshot.Type), snapshot.Version);
     }
 
     public ValueTask DeleteEntityAsync(string tenant, Entity entity, CancellationToken cancellationToken)
@@ -92,7 +99,7 @@ internal sealed class PostgresStore : IBrokerStore
         command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = entity.ServicePath });
         command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = entity.Id });
         command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = entity.Type });
-        return EnqueueAsync(command, cancellationToken);
+        return EnqueueAsync(command, cancellationToken, (tenant, entity.ServicePath, entity.Id, entity.Type), long.MaxValue, isDelete: true);
     }
 
     public ValueTask SaveSubscriptionAsync(string tenant, Subscription subscription, CancellationToken cancellationToken)
@@ -136,9 +143,9 @@ internal sealed class PostgresStore : IBrokerStore
         await _dataSource.DisposeAsync().ConfigureAwait(false);
     }
 
-    private async ValueTask EnqueueAsync(NpgsqlBatchCommand command, CancellationToken cancellationToken)
+    private async ValueTask EnqueueAsync(NpgsqlBatchCommand command, CancellationToken cancellationToken, (string, string, string, string)? entityKey = null, long version = 0, bool isDelete = false)
     {
-        var write = new Write(command);
+        var write = new Write(command) { EntityKey = entityKey, Version = version, IsDelete = isDelete };
         await _writes.Writer.WriteAsync(write, cancellationToken).ConfigureAwait(false);
         await write.Done.Task.ConfigureAwait(false);
     }
@@ -163,15 +170,31 @@ internal sealed class PostgresStore : IBrokerStore
             try
             {
                 await using var connection = await _dataSource.OpenConnectionAsync().ConfigureAwait(false);
-                await using var transaction = await connection.BeginTransactionAsync().ConfigureAwait(false);
-                await using var batch = new NpgsqlBatch(connection, transaction);
+
+                // One round trip, one implicit transaction; of several upserts of one entity only the newest is sent.
+                await using var batch = new NpgsqlBatch(connection);
+                var newest = new Dictionary<(string, string, string, string), Write>();
+                var deleted = pending.Where(w => w.IsDelete).Select(w => w.EntityKey!.Value).ToHashSet();
                 foreach (var write in pending)
                 {
-                    batch.BatchCommands.Add(write.Command);
+                    if (write.EntityKey is { } key && !deleted.Contains(key))
+                    {
+                        if (!newest.TryGetValue(key, out var seen) || seen.Version < write.Version)
+                        {
+                            newest[key] = write;
+                        }
+                    }
+                }
+
+                foreach (var write in pending)
+                {
+                    if (write.EntityKey is not { } key || deleted.Contains(key) || ReferenceEquals(newest[key], write))
+                    {
+                        batch.BatchCommands.Add(write.Command);
+                    }
                 }
 
                 await batch.ExecuteNonQueryAsync().ConfigureAwait(false);
-                await transaction.CommitAsync().ConfigureAwait(false);
                 foreach (var write in pending)
                 {
                     write.Done.TrySetResult();
@@ -192,5 +215,11 @@ internal sealed class PostgresStore : IBrokerStore
         public NpgsqlBatchCommand Command { get; } = command;
 
         public TaskCompletionSource Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public (string, string, string, string)? EntityKey { get; init; }
+
+        public long Version { get; init; }
+
+        public bool IsDelete { get; init; }
     }
 }

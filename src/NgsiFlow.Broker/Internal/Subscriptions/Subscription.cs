@@ -58,6 +58,9 @@ internal sealed class Subscription
 
     public HttpCustom? Custom { get; init; }
 
+    /// <summary>The parsed url when it has no template.</summary>
+    public Uri? ParsedUrl { get; init; }
+
     public DateTime? Expires { get; init; }
 
     /// <summary>"active" or "inactive" as the client set it; "expired" and "failed" are derived when rendering.</summary>

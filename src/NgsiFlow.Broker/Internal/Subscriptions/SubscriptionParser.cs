@@ -240,6 +240,7 @@ internal static class SubscriptionParser
             OnlyChangedAttrs = onlyChanged,
             Covered = covered,
             Url = url,
+            ParsedUrl = url.Contains("${", StringComparison.Ordinal) ? null : new Uri(url),
             Custom = custom,
             Expires = expires,
             Status = status,

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Buffers;
 using NgsiFlow.Engine.Internal;
 
@@ -37,6 +38,7 @@ internal sealed class BatchOperator<T> : Operator<T, MicroBatch<T>>
         OpenBatch(clock.GetUtcNow().UtcTicks);
     }
 
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
     public override async ValueTask OnChunkAsync(Chunk<T> chunk, CancellationToken cancellationToken)
     {
         _counters.AddIn(chunk.Count);
@@ -74,6 +76,7 @@ internal sealed class BatchOperator<T> : Operator<T, MicroBatch<T>>
         }
     }
 
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
     public override async ValueTask OnTickAsync(long now, CancellationToken cancellationToken)
     {
         if (_interval > 0 && now >= _end)
@@ -84,6 +87,7 @@ internal sealed class BatchOperator<T> : Operator<T, MicroBatch<T>>
         await Next.OnTickAsync(now, cancellationToken).ConfigureAwait(false);
     }
 
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
     public override async ValueTask OnCompletedAsync(CancellationToken cancellationToken)
     {
         if (_flushOnStop)
@@ -94,6 +98,7 @@ internal sealed class BatchOperator<T> : Operator<T, MicroBatch<T>>
         await Next.OnCompletedAsync(cancellationToken).ConfigureAwait(false);
     }
 
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
     private async ValueTask CloseAsync(long now, CancellationToken cancellationToken)
     {
         if (_count == 0)

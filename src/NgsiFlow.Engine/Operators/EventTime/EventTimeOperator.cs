@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using NgsiFlow.Engine.Internal;
 
 namespace NgsiFlow.Engine.Operators.EventTime;
@@ -17,6 +18,7 @@ internal sealed class EventTimeOperator<T>(
     private long _watermark = long.MinValue;
     private long _lastEventAt = long.MinValue;
 
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
     public override async ValueTask OnChunkAsync(Chunk<T> chunk, CancellationToken cancellationToken)
     {
         var max = _maxEventTime;
@@ -41,6 +43,7 @@ internal sealed class EventTimeOperator<T>(
         }
     }
 
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
     public override async ValueTask OnTickAsync(long now, CancellationToken cancellationToken)
     {
         if (_lastEventAt == long.MaxValue)
@@ -56,12 +59,10 @@ internal sealed class EventTimeOperator<T>(
         await Next.OnTickAsync(now, cancellationToken).ConfigureAwait(false);
     }
 
-    public override async ValueTask OnWatermarkAsync(long watermark, CancellationToken cancellationToken)
-    {
-        // An upstream watermark (from an earlier WithEventTime) is superseded by this one's.
-        await Task.CompletedTask.ConfigureAwait(false);
-    }
+    // An upstream watermark (from an earlier WithEventTime) is superseded by this one's.
+    public override ValueTask OnWatermarkAsync(long watermark, CancellationToken cancellationToken) => default;
 
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
     public override async ValueTask OnCompletedAsync(CancellationToken cancellationToken)
     {
         // The end of the input is the end of time: every window may close.

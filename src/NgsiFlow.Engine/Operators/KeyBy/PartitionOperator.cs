@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using NgsiFlow.Engine.Internal;
 
 namespace NgsiFlow.Engine.Operators.KeyBy;
@@ -23,6 +24,7 @@ internal sealed class PartitionOperator<T> : ChunkObserver<T>
         _parts = new Chunk<T>?[lanes.Length];
     }
 
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
     public override async ValueTask OnChunkAsync(Chunk<T> chunk, CancellationToken cancellationToken)
     {
         if (_keyHash is null)
@@ -69,6 +71,7 @@ internal sealed class PartitionOperator<T> : ChunkObserver<T>
         }
     }
 
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
     public override async ValueTask OnWatermarkAsync(long watermark, CancellationToken cancellationToken)
     {
         foreach (var lane in _lanes)
@@ -77,6 +80,7 @@ internal sealed class PartitionOperator<T> : ChunkObserver<T>
         }
     }
 
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
     public override async ValueTask OnTickAsync(long now, CancellationToken cancellationToken)
     {
         foreach (var lane in _lanes)
@@ -85,6 +89,7 @@ internal sealed class PartitionOperator<T> : ChunkObserver<T>
         }
     }
 
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
     public override async ValueTask OnCompletedAsync(CancellationToken cancellationToken)
     {
         foreach (var lane in _lanes)
@@ -107,7 +112,7 @@ internal sealed class PartitionOperator<T> : ChunkObserver<T>
         {
             var stage = context.NewStage<T>(parallelism == 1 ? name : $"{name}#{lane}", counters);
             lanes[lane] = stage.AddProducer();
-            stage.Downstream = buildLane(context.ForLane(lane, parallelism));
+            stage.Downstream = buildLane(parallelism == 1 ? context : context.ForLane(lane, parallelism, keyHash is not null));
         }
 
         return parallelism == 1 ? lanes[0] : new PartitionOperator<T>(lanes, keyHash, context.Pools.Get<T>());

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using NgsiFlow.Engine.Internal;
 
 namespace NgsiFlow.Engine.Operators.Select;
@@ -16,23 +17,23 @@ internal sealed class SelectOperator<TIn, TOut>(
         var items = chunk.Items;
         var results = output.Items;
         var count = chunk.Count;
+        var i = 0;
         try
         {
-            for (var i = 0; i < count; i++)
+            for (; i < count; i++)
             {
                 results[i] = selector(items[i]);
-            }
-
-            output.Count = count;
-            if (chunk.HasPositions)
-            {
-                Array.Copy(chunk.Positions!, output.Positions!, count);
             }
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
-            output.Count = 0;
-            return SlowPathAsync(chunk, output, cancellationToken);
+            return ContinueAfterErrorAsync(chunk, output, i, e, cancellationToken);
+        }
+
+        output.Count = count;
+        if (chunk.HasPositions)
+        {
+            Array.Copy(chunk.Positions!, output.Positions!, count);
         }
 
         counters.AddIn(count);
@@ -40,25 +41,43 @@ internal sealed class SelectOperator<TIn, TOut>(
         return EmitAsync(output, cancellationToken);
     }
 
-    // One event failed: redo the chunk event by event, applying the error policy to the failing ones.
-    private async ValueTask SlowPathAsync(Chunk<TIn> chunk, Chunk<TOut> output, CancellationToken cancellationToken)
+    // The event at `failed` threw: apply the error policy to it, then go on event by event from there.
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
+    private async ValueTask ContinueAfterErrorAsync(Chunk<TIn> chunk, Chunk<TOut> output, int failed, Exception error, CancellationToken cancellationToken)
     {
         try
         {
-            for (var i = 0; i < chunk.Count; i++)
+            output.Count = failed;
+            if (chunk.HasPositions)
+            {
+                Array.Copy(chunk.Positions!, output.Positions!, failed);
+            }
+
+            for (var i = failed; i < chunk.Count; i++)
             {
                 var item = chunk.Items[i];
                 TOut result;
-                try
+                if (i == failed)
                 {
-                    result = selector(item);
-                }
-                catch (Exception e) when (e is not OperationCanceledException)
-                {
-                    if (!errors.TryRetry(selector, item, out result, ref e))
+                    if (!errors.TryRetry(selector, item, out result, ref error))
                     {
-                        await errors.GiveUpAsync(item, e, chunk.Ack, chunk.HasPositions ? chunk.Positions![i] : null, cancellationToken).ConfigureAwait(false);
+                        await errors.GiveUpAsync(item, error, chunk.Ack, chunk.HasPositions ? chunk.Positions![i] : null, cancellationToken).ConfigureAwait(false);
                         continue;
+                    }
+                }
+                else
+                {
+                    try
+                    {
+                        result = selector(item);
+                    }
+                    catch (Exception e) when (e is not OperationCanceledException)
+                    {
+                        if (!errors.TryRetry(selector, item, out result, ref e))
+                        {
+                            await errors.GiveUpAsync(item, e, chunk.Ack, chunk.HasPositions ? chunk.Positions![i] : null, cancellationToken).ConfigureAwait(false);
+                            continue;
+                        }
                     }
                 }
 

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using NgsiFlow.Engine.Internal;
 
 namespace NgsiFlow.Engine.Operators.SelectMany;
@@ -10,6 +11,7 @@ internal sealed class SelectManyOperator<TIn, TOut>(
     OperatorCounters counters,
     ErrorHandler errors) : Operator<TIn, TOut>(next)
 {
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
     public override async ValueTask OnChunkAsync(Chunk<TIn> chunk, CancellationToken cancellationToken)
     {
         var output = pool.RentDerived(chunk);

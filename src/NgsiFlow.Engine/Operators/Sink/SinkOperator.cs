@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Diagnostics;
 using NgsiFlow.Engine.Internal;
 
@@ -30,6 +31,7 @@ internal sealed class SinkOperator<T> : ChunkObserver<T>
         _errors = errors;
     }
 
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
     public override async ValueTask OnChunkAsync(Chunk<T> chunk, CancellationToken cancellationToken)
     {
         var started = Stopwatch.GetTimestamp();
@@ -77,6 +79,7 @@ internal sealed class SinkOperator<T> : ChunkObserver<T>
     public override ValueTask OnCompletedAsync(CancellationToken cancellationToken) =>
         _sink is null ? default : _sink.FlushAsync(cancellationToken);
 
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
     private async ValueTask RetryEventAsync(Func<T, CancellationToken, ValueTask> action, Chunk<T> chunk, int index, Exception error, CancellationToken cancellationToken)
     {
         var item = chunk.Items[index];
@@ -98,6 +101,7 @@ internal sealed class SinkOperator<T> : ChunkObserver<T>
         await _errors.GiveUpAsync(item, error, chunk.Ack, chunk.HasPositions ? chunk.Positions![index] : null, cancellationToken).ConfigureAwait(false);
     }
 
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
     private async ValueTask RetryBatchAsync(Chunk<T> chunk, Exception error, CancellationToken cancellationToken)
     {
         for (var attempt = 0; attempt < _errors.MaxRetries; attempt++)

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using NgsiFlow.Engine.Internal;
 
 namespace NgsiFlow.Engine.Operators.Split;
@@ -10,6 +11,7 @@ internal sealed class SplitOperator<T>(
     ChunkPool<T> pool,
     OperatorCounters counters) : Operator<T, T>(main)
 {
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
     public override async ValueTask OnChunkAsync(Chunk<T> chunk, CancellationToken cancellationToken)
     {
         var kept = pool.RentDerived(chunk);
@@ -47,18 +49,21 @@ internal sealed class SplitOperator<T>(
         }
     }
 
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
     public override async ValueTask OnWatermarkAsync(long watermark, CancellationToken cancellationToken)
     {
         await Next.OnWatermarkAsync(watermark, cancellationToken).ConfigureAwait(false);
         await side.OnWatermarkAsync(watermark, cancellationToken).ConfigureAwait(false);
     }
 
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
     public override async ValueTask OnTickAsync(long now, CancellationToken cancellationToken)
     {
         await Next.OnTickAsync(now, cancellationToken).ConfigureAwait(false);
         await side.OnTickAsync(now, cancellationToken).ConfigureAwait(false);
     }
 
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
     public override async ValueTask OnCompletedAsync(CancellationToken cancellationToken)
     {
         await Next.OnCompletedAsync(cancellationToken).ConfigureAwait(false);

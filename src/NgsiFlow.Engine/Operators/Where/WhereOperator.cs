@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using NgsiFlow.Engine.Internal;
 
 namespace NgsiFlow.Engine.Operators.Where;
@@ -17,13 +18,14 @@ internal sealed class WhereOperator<T>(
         var results = output.Items;
         var count = chunk.Count;
         var kept = 0;
+        var i = 0;
         try
         {
             if (chunk.HasPositions)
             {
                 var positions = chunk.Positions!;
                 var outPositions = output.Positions!;
-                for (var i = 0; i < count; i++)
+                for (; i < count; i++)
                 {
                     if (predicate(items[i]))
                     {
@@ -34,7 +36,7 @@ internal sealed class WhereOperator<T>(
             }
             else
             {
-                for (var i = 0; i < count; i++)
+                for (; i < count; i++)
                 {
                     var item = items[i];
                     if (predicate(item))
@@ -46,8 +48,8 @@ internal sealed class WhereOperator<T>(
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
-            Array.Clear(results, 0, kept);
-            return SlowPathAsync(chunk, output, cancellationToken);
+            output.Count = kept;
+            return ContinueAfterErrorAsync(chunk, output, i, e, cancellationToken);
         }
 
         output.Count = kept;
@@ -56,24 +58,37 @@ internal sealed class WhereOperator<T>(
         return EmitAsync(output, cancellationToken);
     }
 
-    private async ValueTask SlowPathAsync(Chunk<T> chunk, Chunk<T> output, CancellationToken cancellationToken)
+    // The event at `failed` threw: apply the error policy to it, then go on event by event from there.
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
+    private async ValueTask ContinueAfterErrorAsync(Chunk<T> chunk, Chunk<T> output, int failed, Exception error, CancellationToken cancellationToken)
     {
         try
         {
-            for (var i = 0; i < chunk.Count; i++)
+            for (var i = failed; i < chunk.Count; i++)
             {
                 var item = chunk.Items[i];
                 bool keep;
-                try
+                if (i == failed)
                 {
-                    keep = predicate(item);
-                }
-                catch (Exception e) when (e is not OperationCanceledException)
-                {
-                    if (!errors.TryRetry(predicate, item, out keep, ref e))
+                    if (!errors.TryRetry(predicate, item, out keep, ref error))
                     {
-                        await errors.GiveUpAsync(item, e, chunk.Ack, chunk.HasPositions ? chunk.Positions![i] : null, cancellationToken).ConfigureAwait(false);
+                        await errors.GiveUpAsync(item, error, chunk.Ack, chunk.HasPositions ? chunk.Positions![i] : null, cancellationToken).ConfigureAwait(false);
                         continue;
+                    }
+                }
+                else
+                {
+                    try
+                    {
+                        keep = predicate(item);
+                    }
+                    catch (Exception e) when (e is not OperationCanceledException)
+                    {
+                        if (!errors.TryRetry(predicate, item, out keep, ref e))
+                        {
+                            await errors.GiveUpAsync(item, e, chunk.Ack, chunk.HasPositions ? chunk.Positions![i] : null, cancellationToken).ConfigureAwait(false);
+                            continue;
+                        }
                     }
                 }
 

@@ -1,0 +1,73 @@
+using System.CommandLine;
+using System.Net;
+using NgsiFlow.Broker;
+
+namespace NgsiFlow.Cli.Commands;
+
+/// <summary><c>ngsiflow broker</c>: runs the embedded Orion-compatible NGSI-v2 broker until Ctrl+C.</summary>
+internal static class BrokerCommand
+{
+    public static Command Create()
+    {
+        var port = new Option<int>("--port") { Description = "TCP port to listen on (0 picks a free one).", DefaultValueFactory = _ => 1026 };
+        var store = new Option<string>("--store") { Description = "Where data lives: memory or postgres.", DefaultValueFactory = _ => "memory" };
+        var postgres = new Option<string?>("--postgres") { Description = "Npgsql connection string, with --store postgres." };
+        var listen = new Option<string>("--listen") { Description = "Address to listen on (default loopback; 0.0.0.0 for all interfaces).", DefaultValueFactory = _ => "127.0.0.1" };
+        var command = new Command("broker", "Run the embedded Orion-compatible NGSI-v2 context broker until Ctrl+C.");
+        command.Options.Add(port);
+        command.Options.Add(store);
+        command.Options.Add(postgres);
+        command.Options.Add(listen);
+        command.SetAction(async (parseResult, cancellationToken) =>
+        {
+            var output = parseResult.InvocationConfiguration.Output;
+            var error = parseResult.InvocationConfiguration.Error;
+            var storeText = parseResult.GetValue(store) ?? "memory";
+            if (storeText is not ("memory" or "postgres"))
+            {
+                await error.WriteLineAsync($"--store must be memory or postgres (was '{storeText}').").ConfigureAwait(false);
+                return 2;
+            }
+
+            if (!IPAddress.TryParse(parseResult.GetValue(listen), out var address))
+            {
+                await error.WriteLineAsync($"--listen must be an IP address (was '{parseResult.GetValue(listen)}').").ConfigureAwait(false);
+                return 2;
+            }
+
+            var options = new BrokerOptions
+            {
+                Port = parseResult.GetValue(port),
+                ListenAddress = address,
+                Store = storeText == "postgres" ? BrokerStoreKind.Postgres : BrokerStoreKind.Memory,
+                PostgresConnectionString = parseResult.GetValue(postgres),
+            };
+            ContextBroker broker;
+            try
+            {
+                broker = await ContextBroker.StartAsync(options, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is ArgumentException or InvalidOperationException)
+            {
+                await error.WriteLineAsync("Cannot start the broker: " + ex.Message).ConfigureAwait(false);
+                return 1;
+            }
+
+            await using (broker.ConfigureAwait(false))
+            {
+                await output.WriteLineAsync($"NgsiFlow broker ({storeText} store) listening on {broker.BaseAddress} (NGSI-v2 at {broker.BaseAddress}v2). Ctrl+C stops it.").ConfigureAwait(false);
+                try
+                {
+                    await Task.Delay(Timeout.Infinite, cancellationToken).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException)
+                {
+                    await output.WriteLineAsync("Stopping.").ConfigureAwait(false);
+                }
+            }
+
+            return 0;
+        });
+        return command;
+    }
+}

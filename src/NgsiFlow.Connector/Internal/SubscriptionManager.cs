@@ -1,0 +1,204 @@
+using Microsoft.Extensions.Logging;
+using NgsiFlow.Client;
+using NgsiFlow.Ngsi;
+
+namespace NgsiFlow.Connector.Internal;
+
+/// <summary>Creates or reuses managed subscriptions, renews them before they expire, deletes them at stop.</summary>
+internal sealed class SubscriptionManager(ConnectorOptions options, ILogger logger) : IAsyncDisposable
+{
+    private readonly List<Entry> _entries = [];
+    private readonly TimeProvider _time = options.TimeProvider;
+
+    public IReadOnlyList<ManagedSubscription> Subscriptions
+    {
+        get
+        {
+            lock (_entries)
+            {
+                return [.. _entries.Select(e => e.Subscription)];
+            }
+        }
+    }
+
+    public async Task<ManagedSubscription> EnsureAsync(ReceiverRoute route, BrokerConnection broker, SubscriptionRequest request, IReadOnlyDictionary<string, string> headers, CancellationToken cancellationToken)
+    {
+        var url = route.AddSubscription(request.Name, SubscriptionBuilder.ParseOptions(request, broker.Api));
+        var description = SubscriptionBuilder.Describe(route.Job, request, broker.Api, url, headers);
+        var managed = new ManagedSubscription(route.Job, broker, request, description) { NotificationUrl = url };
+        var fiware = request.Fiware ?? broker.DefaultFiware;
+        var expires = request.Lifetime is { } life ? _time.GetUtcNow() + life : (DateTimeOffset?)null;
+        string? id = null;
+        var reused = false;
+        if (broker.V2Client is { } v2)
+        {
+            await foreach (var existing in v2.ListSubscriptionsAsync(fiware, cancellationToken).ConfigureAwait(false))
+            {
+                if (existing.Description == description && existing.Id is not null)
+                {
+                    id = existing.Id;
+                    reused = true;
+                    await v2.UpdateSubscriptionAsync(id, new NgsiV2Subscription { Expires = expires, Status = NgsiV2SubscriptionStatus.Active }, fiware, cancellationToken).ConfigureAwait(false);
+                    break;
+                }
+            }
+
+            id ??= await v2.CreateSubscriptionAsync(SubscriptionBuilder.V2(request, description, url, headers, expires), fiware, cancellationToken).ConfigureAwait(false);
+        }
+        else
+        {
+            var ld = broker.LdClient!;
+            await foreach (var existing in ld.ListSubscriptionsAsync(fiware, cancellationToken).ConfigureAwait(false))
+            {
+                if (existing.Description == description && existing.Id is not null)
+                {
+                    id = existing.Id;
+                    reused = true;
+                    await ld.UpdateSubscriptionAsync(id, new NgsiLdSubscription { ExpiresAt = expires, IsActive = true }, fiware, cancellationToken).ConfigureAwait(false);
+                    break;
+                }
+            }
+
+            id ??= await ld.CreateSubscriptionAsync(SubscriptionBuilder.Ld(request, description, url, headers, expires), fiware, cancellationToken).ConfigureAwait(false);
+        }
+
+        managed.Reused = reused;
+        managed.Id = id;
+        managed.ExpiresAt = expires;
+        route.MapSubscriptionId(id);
+        var entry = new Entry(managed, route, fiware);
+        lock (_entries)
+        {
+            _entries.Add(entry);
+        }
+
+        ConnectorInstruments.Subscriptions.Add(1, new KeyValuePair<string, object?>("action", "ensured"), new KeyValuePair<string, object?>("job", route.Job));
+        ConnectorLog.SubscriptionReady(logger, route.Job, broker.Name, id, url);
+        Schedule(entry, null);
+        return managed;
+    }
+
+    public async Task DeleteAllAsync(CancellationToken cancellationToken)
+    {
+        Entry[] entries;
+        lock (_entries)
+        {
+            entries = [.. _entries];
+            _entries.Clear();
+        }
+
+        foreach (var entry in entries)
+        {
+            entry.Timer?.Dispose();
+            var s = entry.Subscription;
+            try
+            {
+                if (s.Broker.V2Client is { } v2)
+                {
+                    await v2.DeleteSubscriptionAsync(s.Id!, entry.Fiware, cancellationToken).ConfigureAwait(false);
+                }
+                else
+                {
+                    await s.Broker.LdClient!.DeleteSubscriptionAsync(s.Id!, entry.Fiware, cancellationToken).ConfigureAwait(false);
+                }
+
+                ConnectorInstruments.Subscriptions.Add(1, new KeyValuePair<string, object?>("action", "deleted"), new KeyValuePair<string, object?>("job", s.Job));
+                ConnectorLog.SubscriptionDeleted(logger, s.Job, s.Broker.Name, s.Id!);
+            }
+            catch (NgsiClientException e) when (e.IsNotFound)
+            {
+                // Already gone (expired or removed by hand): nothing left to clean.
+            }
+            catch (NgsiClientException e)
+            {
+                ConnectorLog.SubscriptionDeleteFailed(logger, e, s.Job, s.Broker.Name, s.Id!);
+            }
+            finally
+            {
+                entry.Route.UnmapSubscriptionId(s.Id!);
+            }
+        }
+    }
+
+    public ValueTask DisposeAsync()
+    {
+        lock (_entries)
+        {
+            foreach (var entry in _entries)
+            {
+                entry.Timer?.Dispose();
+            }
+        }
+
+        return default;
+    }
+
+    private void Schedule(Entry entry, TimeSpan? retryIn)
+    {
+        if (entry.Subscription.Request.Lifetime is not { } lifetime)
+        {
+            return;
+        }
+
+        // Renew when a quarter of the lifetime is left (at most ConnectorOptions.RenewBefore ahead), so a renewal that
+        // fails has time to be retried before the broker drops the subscription.
+        var before = TimeSpan.FromTicks(Math.Min(lifetime.Ticks / 4, options.RenewBefore.Ticks));
+        var due = retryIn ?? entry.Subscription.ExpiresAt!.Value - before - _time.GetUtcNow();
+        if (due < TimeSpan.Zero)
+        {
+            due = TimeSpan.Zero;
+        }
+
+        entry.Timer?.Dispose();
+        entry.Timer = _time.CreateTimer(static state => _ = ((Tuple<SubscriptionManager, Entry>)state!).Item1.RenewAsync(((Tuple<SubscriptionManager, Entry>)state).Item2), Tuple.Create(this, entry), due, Timeout.InfiniteTimeSpan);
+    }
+
+    private async Task RenewAsync(Entry entry)
+    {
+        var s = entry.Subscription;
+        var expires = _time.GetUtcNow() + s.Request.Lifetime!.Value;
+        TimeSpan? retryIn = null;
+        try
+        {
+            if (s.Broker.V2Client is { } v2)
+            {
+                await v2.UpdateSubscriptionAsync(s.Id!, new NgsiV2Subscription { Expires = expires }, entry.Fiware, CancellationToken.None).ConfigureAwait(false);
+            }
+            else
+            {
+                await s.Broker.LdClient!.UpdateSubscriptionAsync(s.Id!, new NgsiLdSubscription { ExpiresAt = expires }, entry.Fiware, CancellationToken.None).ConfigureAwait(false);
+            }
+
+            s.ExpiresAt = expires;
+            s.Renewals++;
+            ConnectorInstruments.Subscriptions.Add(1, new KeyValuePair<string, object?>("action", "renewed"), new KeyValuePair<string, object?>("job", s.Job));
+            ConnectorLog.SubscriptionRenewed(logger, s.Job, s.Broker.Name, s.Id!, expires);
+        }
+        catch (NgsiClientException e)
+        {
+            ConnectorLog.SubscriptionRenewFailed(logger, e, s.Job, s.Broker.Name, s.Id!);
+
+            // Try again soon, well before expiry, without spinning.
+            retryIn = TimeSpan.FromTicks(Math.Max(TimeSpan.TicksPerSecond, s.Request.Lifetime.Value.Ticks / 20));
+        }
+
+        lock (_entries)
+        {
+            if (_entries.Contains(entry))
+            {
+                Schedule(entry, retryIn);
+            }
+        }
+    }
+
+    private sealed class Entry(ManagedSubscription subscription, ReceiverRoute route, FiwareContext fiware)
+    {
+        public ManagedSubscription Subscription { get; } = subscription;
+
+        public ReceiverRoute Route { get; } = route;
+
+        public FiwareContext Fiware { get; } = fiware;
+
+        public ITimer? Timer { get; set; }
+    }
+}

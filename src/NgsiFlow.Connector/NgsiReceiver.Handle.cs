@@ -1,0 +1,421 @@
+using System.Buffers;
+using System.Diagnostics;
+using System.IO.Pipelines;
+using System.Security.Cryptography;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Primitives;
+using NgsiFlow.Connector.Internal;
+using NgsiFlow.Ngsi;
+
+namespace NgsiFlow.Connector;
+
+/// <summary>The request path: checks, body, parse, hand-over, answer.</summary>
+public sealed partial class NgsiReceiver
+{
+    [ThreadStatic]
+    private static CancellationTokenSource? t_holdSource;
+
+    private async Task HandleAsync(HttpContext context)
+    {
+        var started = Stopwatch.GetTimestamp();
+        _counters.Received();
+        await HandleCoreAsync(context, context.Request).ConfigureAwait(false);
+        if (ConnectorInstruments.Duration.Enabled)
+        {
+            ConnectorInstruments.Duration.Record(Stopwatch.GetElapsedTime(started).TotalSeconds);
+        }
+    }
+
+    private async ValueTask HandleCoreAsync(HttpContext context, HttpRequest request)
+    {
+        if (!HttpMethods.IsPost(request.Method))
+        {
+            context.Response.Headers.Allow = "POST";
+            await RefuseAsync(context, null, RejectReason.MethodNotAllowed, 405, "MethodNotAllowed", $"only POST is accepted here, not {request.Method}").ConfigureAwait(false);
+            return;
+        }
+
+        if (!Authorized(request))
+        {
+            context.Response.Headers.WWWAuthenticate = _bearer is not null ? "Bearer" : "SharedSecret";
+            await RefuseAsync(context, null, RejectReason.Unauthorized, 401, "Unauthorized", _bearer is not null
+                ? "a valid 'Authorization: Bearer' token is required"
+                : $"the '{_options.SharedSecretHeader}' header with the shared secret is required").ConfigureAwait(false);
+            return;
+        }
+
+        // Route by path first: a wrong URL is a 404 whatever the body.
+        var path = request.Path.Value.AsSpan();
+        var notify = _options.NotifyPath.AsSpan();
+        if (notify.Length == 1)
+        {
+            notify = [];
+        }
+
+        if (!path.StartsWith(notify, StringComparison.Ordinal) || (path.Length > notify.Length && path[notify.Length] != '/'))
+        {
+            await RefuseAsync(context, null, RejectReason.NotFound, 404, "NotFound", $"no notification endpoint at '{request.Path}'").ConfigureAwait(false);
+            return;
+        }
+
+        var rest = path[notify.Length..].TrimStart('/');
+        ReceiverRoute? route = null;
+        var parse = NotificationParseOptions.Default;
+        if (rest.Length > 0)
+        {
+            var slash = rest.IndexOf('/');
+            var jobName = slash < 0 ? rest : rest[..slash];
+            if (!_routeLookup.TryGetValue(jobName, out route))
+            {
+                await RefuseAsync(context, route, RejectReason.NotFound, 404, "NotFound", $"no job named '{jobName}' receives notifications here").ConfigureAwait(false);
+                return;
+            }
+
+            route.Counters.Received();
+            if (slash >= 0)
+            {
+                var key = rest[(slash + 1)..].TrimEnd('/');
+                if (key.Length > 0 && !route.SubscriptionLookup.TryGetValue(key, out parse!))
+                {
+                    await RefuseAsync(context, route, RejectReason.NotFound, 404, "NotFound", $"job '{route.Job}' has no subscription endpoint '{key}'").ConfigureAwait(false);
+                    return;
+                }
+
+                parse ??= NotificationParseOptions.Default;
+            }
+        }
+
+        var headers = ReadHeaders(request);
+        var format = NotificationParser.FormatFromHeaders(headers);
+        if (!JsonContentType(request.Headers.ContentType) && format != NotificationFormat.V2Custom)
+        {
+            await RefuseAsync(context, route, RejectReason.UnsupportedMediaType, 415, "UnsupportedMediaType",
+                $"not supported content type: '{request.Headers.ContentType}'; use application/json or application/ld+json").ConfigureAwait(false);
+            return;
+        }
+
+        var max = _options.MaxBodyBytes;
+        if (request.ContentLength is long declared && declared > max)
+        {
+            await TooLargeAsync(context, route, declared, max).ConfigureAwait(false);
+            return;
+        }
+
+        // Read the whole body from the pipe; a body that arrived in one segment is parsed in place, without a copy.
+        var reader = request.BodyReader;
+        byte[]? rented = null;
+        var copied = 0;
+        NgsiNotification? notification = null;
+        try
+        {
+            while (true)
+            {
+                var result = await reader.ReadAsync(context.RequestAborted).ConfigureAwait(false);
+                var buffer = result.Buffer;
+                if (copied + buffer.Length > max)
+                {
+                    reader.AdvanceTo(buffer.End);
+                    await TooLargeAsync(context, route, copied + buffer.Length, max).ConfigureAwait(false);
+                    return;
+                }
+
+                if (result.IsCompleted && rented is null)
+                {
+                    try
+                    {
+                        if (!TryParse(context, buffer, headers, parse, out var parsed, out var error))
+                        {
+                            await BadRequestAsync(context, route, error).ConfigureAwait(false);
+                            return;
+                        }
+
+                        notification = parsed;
+                    }
+                    finally
+                    {
+                        reader.AdvanceTo(buffer.End);
+                    }
+
+                    break;
+                }
+
+                // A body that spans reads is gathered into one pooled array, consuming the pipe as it goes so that
+                // Kestrel's buffer limit never stalls a large body.
+                if (rented is null)
+                {
+                    rented = ArrayPool<byte>.Shared.Rent((int)Math.Max(request.ContentLength ?? 0, Math.Max(buffer.Length, 16_384)));
+                }
+                else if (copied + buffer.Length > rented.Length)
+                {
+                    var larger = ArrayPool<byte>.Shared.Rent((int)Math.Min(Math.Max(rented.Length * 2L, copied + buffer.Length), max));
+                    rented.AsSpan(0, copied).CopyTo(larger);
+                    ArrayPool<byte>.Shared.Return(rented);
+                    rented = larger;
+                }
+
+                buffer.CopyTo(rented.AsSpan(copied));
+                copied += (int)buffer.Length;
+                reader.AdvanceTo(buffer.End);
+                if (result.IsCompleted)
+                {
+                    if (!TryParse(context, new ReadOnlySequence<byte>(rented, 0, copied), headers, parse, out var parsed, out var error))
+                    {
+                        await BadRequestAsync(context, route, error).ConfigureAwait(false);
+                        return;
+                    }
+
+                    notification = parsed;
+                    break;
+                }
+            }
+        }
+        catch (Exception e) when (e is IOException or OperationCanceledException or BadHttpRequestException)
+        {
+            // The client went away or sent a broken request: nothing to answer, nothing accepted.
+            ReceiverLog.BodyFailed(_logger, request.Path.Value ?? string.Empty, e.Message);
+            context.Abort();
+            Count(null, RejectReason.BadRequest);
+            return;
+        }
+        finally
+        {
+            if (rented is not null)
+            {
+                ArrayPool<byte>.Shared.Return(rented);
+            }
+        }
+
+        if (notification is null)
+        {
+            return;
+        }
+
+        if (route is null)
+        {
+            if (notification.SubscriptionId is not { } id || !_byId.TryGetValue(id, out route))
+            {
+                var query = request.Query["subscriptionId"];
+                if (StringValues.IsNullOrEmpty(query) || !_byId.TryGetValue(query.ToString(), out route))
+                {
+                    await RefuseAsync(context, route, RejectReason.NotFound, 404, "NotFound",
+                        $"no job subscribed with subscription id '{notification.SubscriptionId ?? query.ToString()}'; post to '{_options.NotifyPath}/{{job}}' or register the id").ConfigureAwait(false);
+                    return;
+                }
+            }
+
+            route.Counters.Received();
+        }
+
+        if (!TryBuildEvents(route.Job, notification, out var events, out var custom))
+        {
+            await BadRequestAsync(context, route, custom!).ConfigureAwait(false);
+            return;
+        }
+
+        var batch = new NotificationBatch(route.Job, notification, events);
+        var refused = await HandOverAsync(route, batch).ConfigureAwait(false);
+        if (refused is { } reason)
+        {
+            context.Response.Headers.RetryAfter = _retryAfter;
+            ReceiverLog.Unavailable(_logger, route.Job, reason);
+            await RefuseAsync(context, route, reason, 503, "ServiceUnavailable", reason == RejectReason.Overloaded
+                ? $"job '{route.Job}' is overloaded; its input stayed full for {_options.HoldTimeout.TotalMilliseconds:0} ms, nothing of this notification was taken"
+                : $"job '{route.Job}' is stopping and accepts no more notifications").ConfigureAwait(false);
+            return;
+        }
+
+        route.Counters.Accepted(events.Length);
+        _counters.Accepted(events.Length);
+        var jobTag = new KeyValuePair<string, object?>("job", route.Job);
+        ConnectorInstruments.Received.Add(1, jobTag);
+        ConnectorInstruments.Accepted.Add(1, jobTag);
+        ConnectorInstruments.Events.Add(events.Length, jobTag);
+        context.Response.StatusCode = StatusCodes.Status204NoContent;
+    }
+
+    private async ValueTask<RejectReason?> HandOverAsync(ReceiverRoute route, NotificationBatch batch)
+    {
+        // The hold timer is armed only when the target did not take the batch at once, so the common path costs
+        // neither a timer nor a token source.
+        var source = t_holdSource ?? new CancellationTokenSource();
+        t_holdSource = null;
+        try
+        {
+            var pending = route.Target.AcceptAsync(batch, source.Token);
+            if (!pending.IsCompletedSuccessfully)
+            {
+                source.CancelAfter(_options.HoldTimeout);
+                await pending.ConfigureAwait(false);
+            }
+            else
+            {
+                pending.GetAwaiter().GetResult();
+            }
+
+            return null;
+        }
+        catch (OperationCanceledException) when (source.IsCancellationRequested)
+        {
+            return RejectReason.Overloaded;
+        }
+        catch (TargetClosedException)
+        {
+            return RejectReason.Stopping;
+        }
+        finally
+        {
+            if (source.TryReset())
+            {
+                t_holdSource ??= source;
+            }
+            else
+            {
+                source.Dispose();
+            }
+        }
+    }
+
+    private bool TryParse(HttpContext context, ReadOnlySequence<byte> body, NotificationHeaders headers, NotificationParseOptions options, out NgsiNotification? notification, out NgsiFormatException? error)
+    {
+        _ = context;
+        if (body.IsSingleSegment)
+        {
+            return NotificationParser.TryParse(body.FirstSpan, headers, options, out notification, out error);
+        }
+
+        var array = ArrayPool<byte>.Shared.Rent((int)body.Length);
+        try
+        {
+            body.CopyTo(array);
+            return NotificationParser.TryParse(array.AsSpan(0, (int)body.Length), headers, options, out notification, out error);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(array);
+        }
+    }
+
+    private bool TryBuildEvents(string job, NgsiNotification notification, out NgsiEvent[] events, out NgsiFormatException? error)
+    {
+        error = null;
+        var received = _time.GetUtcNow();
+        var ldContext = notification is NgsiLdNotification ld ? ld.Context : default;
+        IReadOnlyList<INgsiEntity> entities = notification.EntityList;
+        if (notification is NgsiCustomNotification custom && !CustomPayload.TryReadEntities(custom, out entities, out error))
+        {
+            events = [];
+            return false;
+        }
+
+        events = entities.Count == 0 ? [] : new NgsiEvent[entities.Count];
+        for (var i = 0; i < events.Length; i++)
+        {
+            var entity = entities[i];
+            events[i] = new NgsiEvent(job, entity, notification.Fiware, notification.Format, notification.SubscriptionId, notification.NotifiedAt, received)
+            {
+                LdContext = ldContext.IsNull && entity is NgsiLdEntity e ? e.Context : ldContext,
+            };
+        }
+
+        return true;
+    }
+
+    private static NotificationHeaders ReadHeaders(HttpRequest request)
+    {
+        var headers = new NotificationHeaders();
+        var all = request.Headers;
+        Add(headers, all, NgsiHeaderNames.FiwareService);
+        Add(headers, all, NgsiHeaderNames.FiwareServicePath);
+        Add(headers, all, NgsiHeaderNames.FiwareCorrelator);
+        Add(headers, all, NgsiHeaderNames.NgsiLdTenant);
+        Add(headers, all, NgsiHeaderNames.Ngsiv2AttrsFormat);
+        Add(headers, all, NgsiHeaderNames.NgsiLdAttributeFormat);
+        Add(headers, all, NgsiHeaderNames.Link);
+        var contentType = all.ContentType;
+        if (!StringValues.IsNullOrEmpty(contentType))
+        {
+            headers.Add(NgsiHeaderNames.ContentType, contentType.ToString());
+        }
+
+        return headers;
+
+        static void Add(NotificationHeaders headers, IHeaderDictionary all, string name)
+        {
+            if (all.TryGetValue(name, out var value) && !StringValues.IsNullOrEmpty(value))
+            {
+                headers.Add(name, value.ToString());
+            }
+        }
+    }
+
+    private static bool JsonContentType(StringValues value)
+    {
+        var text = value.ToString().AsSpan();
+        var semicolon = text.IndexOf(';');
+        var media = (semicolon < 0 ? text : text[..semicolon]).Trim();
+        return media.Equals("application/json", StringComparison.OrdinalIgnoreCase)
+            || media.Equals("application/ld+json", StringComparison.OrdinalIgnoreCase)
+            || (media.EndsWith("+json", StringComparison.OrdinalIgnoreCase) && media.StartsWith("application/", StringComparison.OrdinalIgnoreCase));
+    }
+
+    private bool Authorized(HttpRequest request)
+    {
+        if (_bearer is not null)
+        {
+            var header = request.Headers.Authorization.ToString().AsSpan().Trim();
+            const string scheme = "Bearer ";
+            if (!header.StartsWith(scheme, StringComparison.OrdinalIgnoreCase) || !SecretEquals(header[scheme.Length..].Trim(), _bearer))
+            {
+                return false;
+            }
+        }
+
+        if (_secret is not null && (!request.Headers.TryGetValue(_options.SharedSecretHeader!, out var given) || !SecretEquals(given.ToString(), _secret)))
+        {
+            return false;
+        }
+
+        return true;
+    }
+
+    private static bool SecretEquals(ReadOnlySpan<char> given, byte[] expected)
+    {
+        Span<byte> bytes = stackalloc byte[256];
+        if (given.Length > 256 / 3 * 1 && System.Text.Encoding.UTF8.GetMaxByteCount(given.Length) > bytes.Length)
+        {
+            bytes = new byte[System.Text.Encoding.UTF8.GetMaxByteCount(given.Length)];
+        }
+
+        var n = System.Text.Encoding.UTF8.GetBytes(given, bytes);
+        return CryptographicOperations.FixedTimeEquals(bytes[..n], expected);
+    }
+
+    private Task TooLargeAsync(HttpContext context, ReceiverRoute? route, long size, long max) =>
+        RefuseAsync(context, route, RejectReason.TooLarge, 413, "RequestEntityTooLarge", $"payload size: {size}, max size supported: {max}");
+
+    private Task BadRequestAsync(HttpContext context, ReceiverRoute? route, NgsiFormatException? error)
+    {
+        error ??= new NgsiFormatException("$", "an NGSI notification");
+        ReceiverLog.BadNotification(_logger, route?.Job ?? string.Empty, error.JsonPath, error.Message);
+        return RefuseAsync(context, route, RejectReason.BadRequest, 400, "BadRequest", error.Message);
+    }
+
+    private Task RefuseAsync(HttpContext context, ReceiverRoute? route, RejectReason reason, int status, string error, string description)
+    {
+        Count(route, reason);
+        return ErrorBody.WriteAsync(context.Response, status, error, description);
+    }
+
+    private void Count(ReceiverRoute? route, RejectReason reason)
+    {
+        _counters.Rejected(reason);
+        route?.Counters.Rejected(reason);
+        var jobTag = new KeyValuePair<string, object?>("job", route?.Job ?? string.Empty);
+        ConnectorInstruments.Received.Add(1, jobTag);
+        ConnectorInstruments.Rejected.Add(1, jobTag, new KeyValuePair<string, object?>("reason", ConnectorInstruments.Tag(reason)));
+        if (reason is RejectReason.Overloaded or RejectReason.Stopping)
+        {
+            ConnectorInstruments.Unavailable.Add(1, jobTag);
+        }
+    }
+}

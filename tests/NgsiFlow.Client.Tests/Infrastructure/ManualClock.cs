@@ -1,0 +1,11 @@
+namespace NgsiFlow.Client.Tests.Infrastructure;
+
+/// <summary>A clock the test moves by hand; timers still run on the system clock.</summary>
+public sealed class ManualClock(DateTimeOffset start) : TimeProvider
+{
+    private DateTimeOffset _now = start;
+
+    public override DateTimeOffset GetUtcNow() => _now;
+
+    public void Advance(TimeSpan by) => _now += by;
+}
