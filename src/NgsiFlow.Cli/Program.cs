@@ -9,6 +9,7 @@ bench.Subcommands.Add(NgsiFlow.Cli.Commands.Bench.BenchSinksCommand.Create());
 bench.Subcommands.Add(NgsiFlow.Cli.Commands.Bench.BenchInferenceCommand.Create());
 bench.Subcommands.Add(BenchEngineCommand.Create());
 bench.Subcommands.Add(NgsiFlow.Cli.Commands.Bench.BenchReceiverCommand.Create());
+bench.Subcommands.Add(BenchBrokerCommand.Create());
 
 // One file per command under Commands/; keep this list sorted.
 root.Subcommands.Add(ParseCommand.Create());
@@ -16,6 +17,8 @@ bench.Subcommands.Add(NgsiFlow.Cli.Commands.Bench.BenchInferenceCommand.Create()
 root.Subcommands.Add(PredictCommand.Create());
 bench.Subcommands.Add(BenchBrokerCommand.Create());
 root.Subcommands.Add(BrokerCommand.Create());
+root.Subcommands.Add(ReceiveCommand.Create());
 root.Subcommands.Add(VersionCommand.Create());
+root.Subcommands.Add(WorkerCommand.Create());
 
 return await root.Parse(args).InvokeAsync().ConfigureAwait(false);
