@@ -18,6 +18,7 @@ root.Subcommands.Add(PredictCommand.Create());
 bench.Subcommands.Add(BenchBrokerCommand.Create());
 root.Subcommands.Add(BrokerCommand.Create());
 root.Subcommands.Add(ReceiveCommand.Create());
+root.Subcommands.Add(DemoCommand.Create());
 root.Subcommands.Add(VersionCommand.Create());
 root.Subcommands.Add(WorkerCommand.Create());
 
