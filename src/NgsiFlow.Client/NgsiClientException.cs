@@ -28,10 +28,10 @@ public sealed class NgsiClientException : Exception
         ResponseBody = responseBody;
     }
 
-    /// <summary>Creates an exception with a message.</summary>
+    /// <summary>Creates an exception without details.</summary>
     public NgsiClientException()
-        : this("GET", null, 0, null, null)
     {
+        Method = string.Empty;
     }
 
     /// <summary>Creates an exception with a message.</summary>

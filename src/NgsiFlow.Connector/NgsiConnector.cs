@@ -98,6 +98,61 @@ public sealed class NgsiConnector : IAsyncDisposable
         return entry.Input;
     }
 
+    /// <summary>
+    /// Routes the job named <paramref name="job"/> to a custom <paramref name="target"/> instead of a local job input:
+    /// a receiver-only process (distributed mode) hands events to a message-broker publisher this way, and declares the
+    /// job's subscriptions with <see cref="Subscribe(string, BrokerConnection, SubscriptionRequest)"/>.
+    /// </summary>
+    /// <param name="job">The job's name, URL-safe.</param>
+    /// <param name="target">Where its events go.</param>
+    /// <exception cref="ArgumentException">The name is taken.</exception>
+    public void Route(string job, INotificationTarget target)
+    {
+        ArgumentNullException.ThrowIfNull(target);
+        NgsiReceiver.CheckName(job, nameof(job));
+        EnsureNotStarted();
+        lock (_jobs)
+        {
+            if (!_jobs.TryAdd(job, new JobEntry(job, null, null, target)))
+            {
+                throw new ArgumentException($"A job named '{job}' is registered already.", nameof(job));
+            }
+        }
+    }
+
+    /// <summary>Declares a subscription for a job routed with <see cref="Route"/>; created at start.</summary>
+    /// <param name="job">The routed job's name.</param>
+    /// <param name="broker">The broker to subscribe on.</param>
+    /// <param name="request">What the job wants.</param>
+    /// <exception cref="ArgumentException">No such routed job, or the request does not fit the broker.</exception>
+    public void Subscribe(string job, BrokerConnection broker, SubscriptionRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(broker);
+        ArgumentNullException.ThrowIfNull(request);
+        request.Validate(broker.Api);
+        EnsureNotStarted();
+        JobEntry? entry;
+        lock (_jobs)
+        {
+            _jobs.TryGetValue(job, out entry);
+        }
+
+        if (entry is null || entry.Job is not null)
+        {
+            throw new ArgumentException($"No job named '{job}' was routed with Route(job, target); for a local StreamJob use Subscribe(StreamJob, ...).", nameof(job));
+        }
+
+        lock (_declared)
+        {
+            if (_declared.Any(d => d.Job == entry && d.Request.Name == request.Name))
+            {
+                throw new ArgumentException($"Job '{job}' already has a subscription named '{request.Name}'.", nameof(request));
+            }
+
+            _declared.Add((entry, broker, request));
+        }
+    }
+
     /// <summary>A replier writing to <paramref name="broker"/>; flushed and disposed when the connector stops.</summary>
     /// <param name="broker">Where to write.</param>
     /// <param name="options">Batching and dead letters.</param>
@@ -127,10 +182,10 @@ public sealed class NgsiConnector : IAsyncDisposable
         _receiver = await NgsiReceiver.StartAsync(_options.Receiver, cancellationToken).ConfigureAwait(false);
         foreach (var entry in _jobs.Values)
         {
-            entry.Route = _receiver.AddJob(entry.Job.Name, new StreamInputTarget(entry.Input));
-            if (!entry.Job.IsStarted)
+            entry.Route = _receiver.AddJob(entry.Name, entry.Target);
+            if (entry.Job is { IsStarted: false } job)
             {
-                entry.Job.Start();
+                job.Start();
             }
         }
 
@@ -169,7 +224,10 @@ public sealed class NgsiConnector : IAsyncDisposable
 
         foreach (var entry in _jobs.Values)
         {
-            await entry.Job.StopAsync(cancellationToken).ConfigureAwait(false);
+            if (entry.Job is { } job)
+            {
+                await job.StopAsync(cancellationToken).ConfigureAwait(false);
+            }
         }
 
         foreach (var replier in _repliers)
@@ -206,13 +264,18 @@ public sealed class NgsiConnector : IAsyncDisposable
         }
     }
 
-    private JobEntry Entry(StreamJob job, int? capacity)
+    private void EnsureNotStarted()
     {
-        ArgumentNullException.ThrowIfNull(job);
         if (Volatile.Read(ref _state) != 0)
         {
             throw new InvalidOperationException("Declare jobs and subscriptions before StartAsync.");
         }
+    }
+
+    private JobEntry Entry(StreamJob job, int? capacity)
+    {
+        ArgumentNullException.ThrowIfNull(job);
+        EnsureNotStarted();
 
         lock (_jobs)
         {
@@ -227,7 +290,7 @@ public sealed class NgsiConnector : IAsyncDisposable
             }
 
             NgsiReceiver.CheckName(job.Name, nameof(job));
-            var entry = new JobEntry(job, job.Input<NgsiEvent>(capacity, "notifications"));
+            var entry = new JobEntry(job.Name, job, job.Input<NgsiEvent>(capacity, "notifications"), null);
             _jobs.Add(job.Name, entry);
             return entry;
         }
@@ -249,11 +312,15 @@ public sealed class NgsiConnector : IAsyncDisposable
         return headers;
     }
 
-    private sealed class JobEntry(StreamJob job, StreamInput<NgsiEvent> input)
+    private sealed class JobEntry(string name, StreamJob? job, StreamInput<NgsiEvent>? input, INotificationTarget? target)
     {
-        public StreamJob Job { get; } = job;
+        public string Name { get; } = name;
 
-        public StreamInput<NgsiEvent> Input { get; } = input;
+        public StreamJob? Job { get; } = job;
+
+        public StreamInput<NgsiEvent> Input => input ?? throw new InvalidOperationException($"Job '{Name}' is routed to a custom target; it has no local input.");
+
+        public INotificationTarget Target { get; } = target ?? new StreamInputTarget(input!);
 
         public ReceiverRoute? Route { get; set; }
     }

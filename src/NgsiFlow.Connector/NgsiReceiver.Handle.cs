@@ -214,6 +214,12 @@ public sealed partial class NgsiReceiver
 
         var batch = new NotificationBatch(route.Job, notification, events);
         var refused = await HandOverAsync(route, batch).ConfigureAwait(false);
+        if (refused == RejectReason.TargetFailed)
+        {
+            await RefuseAsync(context, route, RejectReason.TargetFailed, 500, "InternalServerError", $"job '{route.Job}' could not take the notification; see the receiver's log").ConfigureAwait(false);
+            return;
+        }
+
         if (refused is { } reason)
         {
             context.Response.Headers.RetryAfter = _retryAfter;
@@ -261,6 +267,11 @@ public sealed partial class NgsiReceiver
         catch (TargetClosedException)
         {
             return RejectReason.Stopping;
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            ReceiverLog.TargetFailed(_logger, e, route.Job);
+            return RejectReason.TargetFailed;
         }
         finally
         {

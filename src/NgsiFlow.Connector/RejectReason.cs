@@ -26,4 +26,7 @@ public enum RejectReason
 
     /// <summary>503: the job is stopping and accepts nothing more.</summary>
     Stopping,
+
+    /// <summary>500: the target failed unexpectedly (a bug or a broken transport); logged with the error.</summary>
+    TargetFailed,
 }

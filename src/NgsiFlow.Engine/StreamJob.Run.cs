@@ -169,7 +169,13 @@ public sealed partial class StreamJob
     private async Task RunAsync()
     {
         var token = _stopping.Token;
-        var running = _dataStages.Select(stage => Task.Run(() => stage.RunAsync(token), CancellationToken.None)).ToList();
+        var stageOf = new Dictionary<Task, IRunnableStage>();
+        foreach (var stage in _dataStages)
+        {
+            stageOf[Task.Run(() => stage.RunAsync(token), CancellationToken.None)] = stage;
+        }
+
+        var running = stageOf.Keys.ToList();
         var acks = _ackStages.Select(stage => Task.Run(() => stage.RunAsync(token), CancellationToken.None)).ToList();
         Exception? failure = null;
         var pending = new List<Task>(running);
@@ -184,7 +190,7 @@ public sealed partial class StreamJob
                 // After a cancellation, stages wake up on closed channels: that is the stop, not a failure.
                 if (error is not System.Threading.Channels.ChannelClosedException || !_stopping.IsCancellationRequested)
                 {
-                    failure = error;
+                    failure = error as StreamJobException ?? new StreamJobException(Name, stageOf[finished].Name, error.Message, error);
                 }
 
                 Cancel();

@@ -92,7 +92,7 @@ public sealed class RabbitMqReceiver : IAsyncDisposable
 
     private static NgsiV2Subscription ToV2(string job, SubscriptionRequest request, Uri url) => new()
     {
-        Description = $"ngsiflow job {job} ({request.Name})",
+        Description = $"ngsiflow job {job}, subscription {request.Name}",
         Subject = new NgsiV2SubscriptionSubject
         {
             Entities = [.. request.Entities.Select(e => new NgsiV2EntitySelector

@@ -147,6 +147,63 @@ public sealed class ResilienceTests(BrokerFixture fixture)
     }
 
     [Fact]
+    public async Task A_body_that_stalls_after_the_headers_times_out_and_the_retry_succeeds()
+    {
+        // A raw socket server, so the first answer really is headers plus part of the body, then silence.
+        const string Body = """{"orion":{"version":"3.10.1","uptime":"0 d"}}""";
+        using var listener = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        using var stop = new CancellationTokenSource();
+        var calls = 0;
+        var serving = Task.Run(async () =>
+        {
+            var held = new List<System.Net.Sockets.TcpClient>();
+            try
+            {
+                while (true)
+                {
+                    var connection = await listener.AcceptTcpClientAsync(stop.Token);
+                    held.Add(connection);
+                    _ = Task.Run(async () =>
+                    {
+                        var stream = connection.GetStream();
+                        var buffer = new byte[4096];
+                        var request = string.Empty;
+                        while (!request.Contains("\r\n\r\n", StringComparison.Ordinal))
+                        {
+                            var read = await stream.ReadAsync(buffer, stop.Token);
+                            request += System.Text.Encoding.ASCII.GetString(buffer, 0, read);
+                        }
+
+                        var head = $"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {Body.Length}\r\n\r\n";
+                        var first = Interlocked.Increment(ref calls) == 1;
+                        var payload = System.Text.Encoding.ASCII.GetBytes(head + (first ? Body[..10] : Body));
+                        await stream.WriteAsync(payload, stop.Token);
+                        await stream.FlushAsync(stop.Token);
+                    });
+                }
+            }
+            catch (OperationCanceledException)
+            {
+                held.ForEach(c => c.Dispose());
+            }
+        });
+        using var client = new NgsiV2Client(new NgsiClientOptions
+        {
+            BaseAddress = new Uri($"http://127.0.0.1:{((IPEndPoint)listener.LocalEndpoint).Port}/"),
+            RequestTimeout = TimeSpan.FromMilliseconds(300),
+            Retry = new NgsiRetryOptions { MaxRetries = 2, BaseDelay = TimeSpan.FromMilliseconds(1), MaxDelay = TimeSpan.FromMilliseconds(5) },
+        });
+
+        var version = await client.GetVersionAsync().WaitAsync(TimeSpan.FromSeconds(30));
+
+        await stop.CancelAsync();
+        await serving;
+        version.Version.ShouldBe("3.10.1");
+        calls.ShouldBe(2);
+    }
+
+    [Fact]
     public async Task An_answer_that_never_comes_throws_a_timeout_error()
     {
         await using var server = await TestServer.StartAsync(context => Task.Delay(TimeSpan.FromSeconds(10), context.RequestAborted).ContinueWith(_ => { }));

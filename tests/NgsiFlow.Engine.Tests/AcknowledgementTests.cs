@@ -237,3 +237,53 @@ public class BulkAcknowledgementTests
         job.GetStatistics("bulk").Acknowledged.ShouldBe(10);
     }
 }
+
+public class SourceEndTests
+{
+    [Fact]
+    public async Task StopAsync_after_the_source_ended_completes_quietly()
+    {
+        var source = new TestSource<int>();
+        var job = new StreamJob("end");
+        var seen = new Collector<int>();
+        job.From(source).ForEachAsync(seen.Add);
+        job.Start();
+        source.Add(1, 1);
+        source.Complete();
+        await job.Completion.WaitAsync(TestJobs.Timeout);
+
+        await job.StopAsync(TestJobs.Token());
+        seen.Items.ShouldBe([1]);
+    }
+}
+
+public class FailingSourceTests
+{
+    private sealed class BrokenSource : IStreamSource<int>
+    {
+        public string Name => "broken";
+
+        public async IAsyncEnumerable<SourceItem<int>> ReadAsync([System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+        {
+            yield return new SourceItem<int>(1, 1);
+            await Task.Yield();
+            throw new IOException("connection lost");
+        }
+
+        public ValueTask AcknowledgeAsync(long position, CancellationToken cancellationToken) => default;
+
+        public ValueTask RejectAsync(long position, Exception error, CancellationToken cancellationToken) => default;
+    }
+
+    [Fact]
+    public async Task Source_failure_fails_the_job_naming_the_source()
+    {
+        var job = new StreamJob("broken-job");
+        job.From(new BrokenSource()).ForEachAsync((_, _) => default);
+        job.Start();
+
+        var error = await Should.ThrowAsync<StreamJobException>(() => job.Completion.WaitAsync(TestJobs.Timeout));
+        error.Stage.ShouldBe("broken");
+        error.InnerException.ShouldBeOfType<IOException>();
+    }
+}

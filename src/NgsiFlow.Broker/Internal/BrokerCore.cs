@@ -162,7 +162,9 @@ internal sealed partial class BrokerCore
             }
 
             var now = Dates.Now();
-            var context = new NotificationContext
+
+            // What changed matters only to subscriptions; without any, skip the bookkeeping.
+            var context = tenant.Subscriptions.IsEmpty ? null : new NotificationContext
             {
                 ActionType = mode is UpdateMode.Update or UpdateMode.Replace ? "update" : "append",
                 TouchedAttributes = new HashSet<string>(applicable.Count, StringComparer.Ordinal),
@@ -176,32 +178,32 @@ internal sealed partial class BrokerCore
                     if (!applicable.Any(a => a.Name == name))
                     {
                         entity.Attributes.Remove(name);
-                        context.ChangedAttributes.Add(name);
+                        context?.ChangedAttributes.Add(name);
                     }
                 }
             }
 
             foreach (var attribute in applicable)
             {
-                context.TouchedAttributes.Add(attribute.Name);
+                context?.TouchedAttributes.Add(attribute.Name);
                 if (entity.Attributes.TryGetValue(attribute.Name, out var current))
                 {
-                    context.Previous[attribute.Name] = (current.Type, current.Value);
+                    context?.Previous[attribute.Name] = (current.Type, current.Value);
                     if (ApplyTo(current, attribute, now, request.OverrideMetadata || mode == UpdateMode.Replace))
                     {
-                        context.ChangedAttributes.Add(attribute.Name);
+                        context?.ChangedAttributes.Add(attribute.Name);
                     }
                 }
                 else
                 {
                     entity.Attributes[attribute.Name] = NewAttribute(attribute, now);
-                    context.ChangedAttributes.Add(attribute.Name);
+                    context?.ChangedAttributes.Add(attribute.Name);
                 }
             }
 
             entity.Modified = now;
             entity.Version++;
-            jobs = Trigger(tenant, entity, Alteration.Update, context, request);
+            jobs = context is null ? null : Trigger(tenant, entity, Alteration.Update, context, request);
             if (_store.IsDurable)
             {
                 snapshot = entity.Clone();

@@ -82,7 +82,7 @@ internal sealed class NgsiTransport : IDisposable
             var uri = FullUri(request, call);
             throw Failed(new NgsiClientException(call.Method.Method, uri, 0, "Timeout", $"no answer within {Options.RequestTimeout.TotalSeconds:0.###} s", null, ex));
         }
-        catch (HttpRequestException ex)
+        catch (Exception ex) when (ex is HttpRequestException or IOException)
         {
             var uri = FullUri(request, call);
             throw Failed(new NgsiClientException(call.Method.Method, uri, 0, "ConnectionFailed", ex.Message, null, ex));

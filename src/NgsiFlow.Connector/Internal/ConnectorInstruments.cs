@@ -40,6 +40,7 @@ internal static class ConnectorInstruments
         RejectReason.TooLarge => "too_large",
         RejectReason.BadRequest => "bad_request",
         RejectReason.Overloaded => "overloaded",
+        RejectReason.TargetFailed => "target_failed",
         _ => "stopping",
     };
 }

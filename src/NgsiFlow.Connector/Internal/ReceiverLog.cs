@@ -17,6 +17,9 @@ internal static partial class ReceiverLog
     [LoggerMessage(EventId = 103, Level = LogLevel.Warning, Message = "Answered 503 to a notification for job '{Job}' ({Reason})")]
     public static partial void Unavailable(ILogger logger, string job, RejectReason reason);
 
+    [LoggerMessage(EventId = 105, Level = LogLevel.Error, Message = "The target of job '{Job}' failed to take a notification; answered 500")]
+    public static partial void TargetFailed(ILogger logger, Exception error, string job);
+
     [LoggerMessage(EventId = 104, Level = LogLevel.Debug, Message = "Could not read the body of a notification to {Path}: {Reason}")]
     public static partial void BodyFailed(ILogger logger, string path, string reason);
 }

@@ -16,6 +16,7 @@ internal sealed class SourcePump<T> : IRunnableStage, ISourceAckTracker
     private readonly CancellationTokenSource _reading = new();
     private int _busy;
     private int _queued;
+    private bool _readingDone;
 
     public SourcePump(IStreamSource<T> source, OperatorCounters counters)
     {
@@ -37,7 +38,16 @@ internal sealed class SourcePump<T> : IRunnableStage, ISourceAckTracker
     public AckStage Acknowledger => new(this);
 
     /// <summary>Stops reading (a graceful stop); what was read is still processed and acknowledged.</summary>
-    public void StopReading() => _reading.Cancel();
+    public void StopReading()
+    {
+        lock (_reading)
+        {
+            if (!_readingDone)
+            {
+                _reading.Cancel();
+            }
+        }
+    }
 
     public void Completed(SourceAckGroup group)
     {
@@ -65,7 +75,10 @@ internal sealed class SourcePump<T> : IRunnableStage, ISourceAckTracker
         finally
         {
             buffer.Complete();
-            _reading.Dispose();
+            lock (_reading)
+            {
+                _readingDone = true;
+            }
         }
     }
 

@@ -44,8 +44,8 @@ public static partial class ManualReplay
                 {
                     foreach (var (name, value) in headers)
                     {
-                        var actual = response.Headers.TryGetValues(name, out var values) ? string.Join(",", values)
-                            : response.Content.Headers.TryGetValues(name, out var contentValues) ? string.Join(",", contentValues) : null;
+                        var actual = response.Headers.TryGetValues(name, out var values) ? string.Join(", ", values)
+                            : response.Content.Headers.TryGetValues(name, out var contentValues) ? string.Join(", ", contentValues) : null;
                         if (value is null)
                         {
                             actual.ShouldBeNull($"{where}: header {name} must be absent");

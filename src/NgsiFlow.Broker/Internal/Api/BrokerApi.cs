@@ -49,6 +49,32 @@ internal sealed partial class BrokerApi
         Get(app, "/v2/subscriptions/{subscriptionId}", GetSubscriptionAsync);
         Patch(app, "/v2/subscriptions/{subscriptionId}", PatchSubscriptionAsync);
         Delete(app, "/v2/subscriptions/{subscriptionId}", DeleteSubscriptionAsync);
+
+        // Orion answers a known path with an unsupported method with 405 and the methods it allows.
+        foreach (var (pattern, methods) in _methods)
+        {
+            var allow = string.Join(", ", methods);
+            var others = new[] { "GET", "POST", "PUT", "PATCH", "DELETE" }.Except(methods).ToArray();
+            app.MapMethods(pattern, others, context =>
+            {
+                HttpIo.Correlator(context);
+                context.Response.Headers.Allow = allow;
+                context.Response.StatusCode = 405;
+                return Task.CompletedTask;
+            });
+        }
+    }
+
+    private readonly Dictionary<string, List<string>> _methods = new(StringComparer.Ordinal);
+
+    private void Remember(string pattern, string method)
+    {
+        if (!_methods.TryGetValue(pattern, out var list))
+        {
+            _methods[pattern] = list = [];
+        }
+
+        list.Add(method);
     }
 
     /// <summary>Unknown paths answer as Orion does.</summary>
@@ -58,15 +84,35 @@ internal sealed partial class BrokerApi
         return HttpIo.WriteErrorAsync(context, OrionException.BadRequest($"service '{context.Request.Path}' not found"));
     }
 
-    private void Get(IEndpointRouteBuilder app, string pattern, Func<HttpContext, string, Task> handler) => app.MapMethods(pattern, ["GET"], Wrap(handler));
+    private void Get(IEndpointRouteBuilder app, string pattern, Func<HttpContext, string, Task> handler)
+    {
+        Remember(pattern, "GET");
+        app.MapMethods(pattern, ["GET"], Wrap(handler));
+    }
 
-    private void Post(IEndpointRouteBuilder app, string pattern, Func<HttpContext, string, Task> handler) => app.MapMethods(pattern, ["POST"], Wrap(handler));
+    private void Post(IEndpointRouteBuilder app, string pattern, Func<HttpContext, string, Task> handler)
+    {
+        Remember(pattern, "POST");
+        app.MapMethods(pattern, ["POST"], Wrap(handler));
+    }
 
-    private void Put(IEndpointRouteBuilder app, string pattern, Func<HttpContext, string, Task> handler) => app.MapMethods(pattern, ["PUT"], Wrap(handler));
+    private void Put(IEndpointRouteBuilder app, string pattern, Func<HttpContext, string, Task> handler)
+    {
+        Remember(pattern, "PUT");
+        app.MapMethods(pattern, ["PUT"], Wrap(handler));
+    }
 
-    private void Patch(IEndpointRouteBuilder app, string pattern, Func<HttpContext, string, Task> handler) => app.MapMethods(pattern, ["PATCH"], Wrap(handler));
+    private void Patch(IEndpointRouteBuilder app, string pattern, Func<HttpContext, string, Task> handler)
+    {
+        Remember(pattern, "PATCH");
+        app.MapMethods(pattern, ["PATCH"], Wrap(handler));
+    }
 
-    private void Delete(IEndpointRouteBuilder app, string pattern, Func<HttpContext, string, Task> handler) => app.MapMethods(pattern, ["DELETE"], Wrap(handler));
+    private void Delete(IEndpointRouteBuilder app, string pattern, Func<HttpContext, string, Task> handler)
+    {
+        Remember(pattern, "DELETE");
+        app.MapMethods(pattern, ["DELETE"], Wrap(handler));
+    }
 
     private RequestDelegate Wrap(Func<HttpContext, string, Task> handler) => async context =>
     {
@@ -96,6 +142,15 @@ internal sealed partial class BrokerApi
             if (!context.Response.HasStarted)
             {
                 await HttpIo.WriteErrorAsync(context, new OrionException(500, "InternalServerError", "Database Error: " + ex.Message)).ConfigureAwait(false);
+            }
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !context.RequestAborted.IsCancellationRequested)
+        {
+            // A bug must not take the broker down nor leave the client without an answer.
+            LogUnexpected(ex, context.Request.Method, context.Request.Path.Value ?? string.Empty);
+            if (!context.Response.HasStarted)
+            {
+                await HttpIo.WriteErrorAsync(context, new OrionException(500, "InternalServerError", "unexpected error: " + ex.GetType().Name)).ConfigureAwait(false);
             }
         }
     };
@@ -148,8 +203,8 @@ internal sealed partial class BrokerApi
 
     private static string RouteValue(HttpContext context, string name)
     {
-        var value = context.Request.RouteValues[name] as string ?? string.Empty;
-        return Uri.UnescapeDataString(value);
+        // Routing has already decoded the segment (a '/' stays %2F, and is forbidden in ids anyway).
+        return context.Request.RouteValues[name] as string ?? string.Empty;
     }
 
     private static RenderSpec RenderFrom(HttpContext context, HashSet<string> options) => new()
@@ -169,6 +224,9 @@ internal sealed partial class BrokerApi
             EntityWriter.WriteEntity(writer, entity, spec, includeIdType: includeIdType);
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Unexpected error answering {Method} {Path}")]
+    private partial void LogUnexpected(Exception exception, string method, string path);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Store operation failed")]
     private partial void LogStoreFailure(Exception exception);

@@ -14,6 +14,9 @@ internal static class HttpIo
 {
     public const string CorrelatorHeader = "Fiware-Correlator";
 
+    /// <summary>Shared by requests without options; callers only read it.</summary>
+    private static readonly HashSet<string> NoOptions = new(StringComparer.Ordinal);
+
     /// <summary>The request's correlator (echoed from the client or new), already set on the response.</summary>
     public static string Correlator(HttpContext context)
     {
@@ -59,12 +62,13 @@ internal static class HttpIo
     /// <summary>Parsed <c>options</c> parameter, each checked against what the operation accepts.</summary>
     public static HashSet<string> Options(HttpContext context, params string[] allowed)
     {
-        var set = new HashSet<string>(StringComparer.Ordinal);
         var text = context.Request.Query["options"].ToString();
         if (text.Length == 0)
         {
-            return set;
+            return NoOptions;
         }
+
+        var set = new HashSet<string>(StringComparer.Ordinal);
 
         foreach (var option in text.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
         {

@@ -35,11 +35,13 @@ internal static class BenchReceiverCommand
         var seconds = new Option<double>("--seconds") { Description = "Measured seconds per server.", DefaultValueFactory = _ => 10 };
         var bodyBytes = new Option<int>("--body-bytes") { Description = "Size of each notification body in bytes (at least 400).", DefaultValueFactory = _ => 1000 };
         var warmup = new Option<double>("--warmup") { Description = "Warm-up seconds per server, not measured.", DefaultValueFactory = _ => 2 };
+        var inline = new Option<bool>("--inline") { Description = "Handle requests on Kestrel's socket threads (ReceiverOptions.InlineScheduling), for both servers.", DefaultValueFactory = _ => true };
         var command = new Command("receiver", "Notifications/s through the receiver into a checking job, against a bare Kestrel endpoint.");
         command.Options.Add(clients);
         command.Options.Add(seconds);
         command.Options.Add(bodyBytes);
         command.Options.Add(warmup);
+        command.Options.Add(inline);
         command.SetAction(async (parseResult, ct) =>
         {
             var c = parseResult.GetValue(clients);
@@ -53,27 +55,27 @@ internal static class BenchReceiverCommand
                 return 2;
             }
 
-            await RunAsync(c, TimeSpan.FromSeconds(s), b, TimeSpan.FromSeconds(w), output, ct).ConfigureAwait(false);
+            await RunAsync(c, TimeSpan.FromSeconds(s), b, TimeSpan.FromSeconds(w), parseResult.GetValue(inline), output, ct).ConfigureAwait(false);
             return 0;
         });
         return command;
     }
 
-    private static async Task RunAsync(int clients, TimeSpan duration, int bodyBytes, TimeSpan warmup, TextWriter output, CancellationToken ct)
+    private static async Task RunAsync(int clients, TimeSpan duration, int bodyBytes, TimeSpan warmup, bool inline, TextWriter output, CancellationToken ct)
     {
-        output.WriteLine($"bench receiver: {clients} clients, {duration.TotalSeconds:0.#} s, {bodyBytes} byte bodies, .NET {Environment.Version}, {Environment.ProcessorCount} cores");
+        output.WriteLine($"bench receiver: {clients} clients, {duration.TotalSeconds:0.#} s, {bodyBytes} byte bodies, inline scheduling {(inline ? "on" : "off")}, .NET {Environment.Version}, {Environment.ProcessorCount} cores");
         var templates = Enumerable.Range(0, clients).Select(i => new RequestTemplate(i, bodyBytes)).ToArray();
 
         // The ceiling: Kestrel reading each body and answering 204, nothing else.
         LoadResult bare;
-        await using (var ceiling = await StartBareAsync(ct).ConfigureAwait(false))
+        await using (var ceiling = await StartBareAsync(inline, ct).ConfigureAwait(false))
         {
             var port = new Uri(ceiling.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First()).Port;
             await RunLoadAsync(port, "/notify/bench", templates, warmup, ct).ConfigureAwait(false);
             bare = await RunLoadAsync(port, "/notify/bench", templates, duration, ct).ConfigureAwait(false);
         }
 
-        output.WriteLine($"bare Kestrel: {bare.PerSecond,12:N0} requests/s   p50 {bare.P50Ms:0.000} ms   p99 {bare.P99Ms:0.000} ms   ({bare.Completed:N0} answered, {bare.Failed:N0} failed)");
+        output.WriteLine($"bare Kestrel: {bare.PerSecond,12:N0} requests/s   p50 {bare.P50Ms:0.000} ms   p99 {bare.P99Ms:0.000} ms   ({bare.Completed:N0} answered, {bare.Failed:N0} failed, {bare.CpuMicrosPerRequest:0.0} us CPU each)");
 
         // The receiver with a job that checks every event.
         var checker = new EventChecker(clients);
@@ -88,7 +90,7 @@ internal static class BenchReceiverCommand
                 return default;
             });
             job.Start();
-            await using var receiver = await NgsiReceiver.StartAsync(new ReceiverOptions { Port = 0, MaxBodyBytes = Math.Max(ReceiverOptions.DefaultMaxBodyBytes, bodyBytes * 2L) }, ct).ConfigureAwait(false);
+            await using var receiver = await NgsiReceiver.StartAsync(new ReceiverOptions { Port = 0, InlineScheduling = inline, MaxBodyBytes = Math.Max(ReceiverOptions.DefaultMaxBodyBytes, bodyBytes * 2L) }, ct).ConfigureAwait(false);
             receiver.AddJob(Job, new StreamInputTarget(input));
             await RunLoadAsync(receiver.BaseAddress.Port, "/notify/bench", templates, warmup, ct).ConfigureAwait(false);
             var before = receiver.GetStatistics();
@@ -104,7 +106,7 @@ internal static class BenchReceiverCommand
         var received = checker.Received;
         var lost = checker.Lost(templates);
         var ratio = bare.PerSecond > 0 ? measured.PerSecond / bare.PerSecond : 0;
-        output.WriteLine($"receiver:     {measured.PerSecond,12:N0} notifications/s   p50 {measured.P50Ms:0.000} ms   p99 {measured.P99Ms:0.000} ms");
+        output.WriteLine($"receiver:     {measured.PerSecond,12:N0} notifications/s   p50 {measured.P50Ms:0.000} ms   p99 {measured.P99Ms:0.000} ms   ({measured.CpuMicrosPerRequest:0.0} us CPU each)");
         output.WriteLine($"  answered 2xx {accepted:N0}, refused {measured.Failed:N0} (receiver counted {stats.Accepted:N0} accepted, {stats.RejectedTotal:N0} rejected)");
         output.WriteLine($"  received by job {received:N0}, lost {lost:N0}, corrupted {checker.Corrupted:N0}, duplicates {checker.Duplicates:N0}");
         output.WriteLine($"  ratio to bare Kestrel: {ratio:0.00}");
@@ -112,6 +114,7 @@ internal static class BenchReceiverCommand
         {
             bench = "receiver",
             clients,
+            inline,
             seconds = duration.TotalSeconds,
             bodyBytes,
             notificationsPerSecond = Math.Round(measured.PerSecond),
@@ -127,13 +130,17 @@ internal static class BenchReceiverCommand
             bareP50Ms = Math.Round(bare.P50Ms, 3),
             bareP99Ms = Math.Round(bare.P99Ms, 3),
             ratio = Math.Round(ratio, 3),
+            cpuMicrosPerNotification = Math.Round(measured.CpuMicrosPerRequest, 1),
+            bareCpuMicrosPerRequest = Math.Round(bare.CpuMicrosPerRequest, 1),
+            cpuRatio = measured.CpuMicrosPerRequest > 0 ? Math.Round(bare.CpuMicrosPerRequest / measured.CpuMicrosPerRequest, 3) : 0,
         });
         output.WriteLine(json);
     }
 
-    private static async Task<WebApplication> StartBareAsync(CancellationToken ct)
+    private static async Task<WebApplication> StartBareAsync(bool inline, CancellationToken ct)
     {
         var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());
+        builder.WebHost.UseSockets(s => s.UnsafePreferInlineScheduling = inline);
         builder.WebHost.UseKestrelCore().ConfigureKestrel(k =>
         {
             k.AddServerHeader = false;
@@ -164,23 +171,35 @@ internal static class BenchReceiverCommand
     private static async Task<LoadResult> RunLoadAsync(int port, string path, RequestTemplate[] templates, TimeSpan duration, CancellationToken ct)
     {
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        using var process = Process.GetCurrentProcess();
+        var cpuBefore = process.TotalProcessorTime;
         var started = Stopwatch.GetTimestamp();
         stop.CancelAfter(duration);
-        var tasks = templates.Select(t => Task.Run(() => ClientLoopAsync(port, path, t, stop.Token), ct)).ToArray();
-        var results = await Task.WhenAll(tasks).ConfigureAwait(false);
+        // One blocking thread per client: a blocking send and receive cost less CPU than the asynchronous ones, and the
+        // CPU the load generator does not use is left to the server under test.
+        var results = new ClientResult[templates.Length];
+        var threads = templates.Select((t, i) => new Thread(() => results[i] = ClientLoop(port, path, t, stop.Token)) { IsBackground = true, Name = $"bench-client-{i}" }).ToArray();
+        foreach (var thread in threads)
+        {
+            thread.Start();
+        }
+
+        await Task.Run(() => Array.ForEach(threads, t => t.Join()), ct).ConfigureAwait(false);
         var elapsed = Stopwatch.GetElapsedTime(started).TotalSeconds;
+        process.Refresh();
+        var cpu = (process.TotalProcessorTime - cpuBefore).TotalMicroseconds;
         var latencies = results.SelectMany(r => r.Latencies).ToArray();
         Array.Sort(latencies);
         double Percentile(double p) => latencies.Length == 0 ? 0 : latencies[Math.Min(latencies.Length - 1, (int)(p * latencies.Length))] * 1000.0 / Stopwatch.Frequency;
         var completed = results.Sum(r => r.Ok);
-        return new LoadResult(completed, results.Sum(r => r.Failed), completed / elapsed, Percentile(0.50), Percentile(0.99));
+        return new LoadResult(completed, results.Sum(r => r.Failed), completed / elapsed, Percentile(0.50), Percentile(0.99), completed == 0 ? 0 : cpu / completed);
     }
 
-    private static async Task<ClientResult> ClientLoopAsync(int port, string path, RequestTemplate template, CancellationToken stop)
+    private static ClientResult ClientLoop(int port, string path, RequestTemplate template, CancellationToken stop)
     {
         var result = new ClientResult();
         using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
-        await socket.ConnectAsync(new IPEndPoint(IPAddress.Loopback, port), CancellationToken.None).ConfigureAwait(false);
+        socket.Connect(new IPEndPoint(IPAddress.Loopback, port));
         var request = template.BuildRequest(path, port);
         var buffer = new byte[64 * 1024];
         while (!stop.IsCancellationRequested)
@@ -191,10 +210,10 @@ internal static class BenchReceiverCommand
             var offset = 0;
             while (offset < request.Length)
             {
-                offset += await socket.SendAsync(request.AsMemory(offset), SocketFlags.None, CancellationToken.None).ConfigureAwait(false);
+                offset += socket.Send(request.AsSpan(offset), SocketFlags.None);
             }
 
-            var status = await ReadResponseAsync(socket, buffer).ConfigureAwait(false);
+            var status = ReadResponse(socket, buffer);
             result.Latencies.Add(Stopwatch.GetTimestamp() - sent);
             if (status is >= 200 and < 300)
             {
@@ -212,12 +231,12 @@ internal static class BenchReceiverCommand
     }
 
     /// <summary>Reads one HTTP/1.1 response (status line, headers, Content-Length body); returns the status code.</summary>
-    private static async Task<int> ReadResponseAsync(Socket socket, byte[] buffer)
+    private static int ReadResponse(Socket socket, byte[] buffer)
     {
         var filled = 0;
         while (true)
         {
-            var n = await socket.ReceiveAsync(buffer.AsMemory(filled), SocketFlags.None, CancellationToken.None).ConfigureAwait(false);
+            var n = socket.Receive(buffer.AsSpan(filled), SocketFlags.None);
             if (n == 0)
             {
                 throw new IOException("The server closed the connection.");
@@ -242,7 +261,7 @@ internal static class BenchReceiverCommand
             var have = filled - (end + 4);
             while (have < contentLength)
             {
-                var m = await socket.ReceiveAsync(buffer.AsMemory(0, Math.Min(buffer.Length, contentLength - have)), SocketFlags.None, CancellationToken.None).ConfigureAwait(false);
+                var m = socket.Receive(buffer.AsSpan(0, Math.Min(buffer.Length, contentLength - have)), SocketFlags.None);
                 if (m == 0)
                 {
                     throw new IOException("The server closed the connection.");
@@ -255,7 +274,9 @@ internal static class BenchReceiverCommand
         }
     }
 
-    private sealed record LoadResult(long Completed, long Failed, double PerSecond, double P50Ms, double P99Ms);
+    // CpuMicrosPerRequest: process CPU time (load generator included) per answered request, a figure that stays
+    // meaningful when other work shares the machine.
+    private sealed record LoadResult(long Completed, long Failed, double PerSecond, double P50Ms, double P99Ms, double CpuMicrosPerRequest);
 
     private sealed class ClientResult
     {
