@@ -13,7 +13,10 @@ bench.Subcommands.Add(BenchSinksCommand.Create());
 
 // One file per command under Commands/; keep this list sorted.
 root.Subcommands.Add(BrokerCommand.Create());
-root.Subcommands.Add(DemoCommand.Create());
+var demo = DemoCommand.Create();
+root.Subcommands.Add(demo);
+demo.Subcommands.Add(DemoDetectorCommand.Create());
+demo.Subcommands.Add(DemoRegimesCommand.Create());
 root.Subcommands.Add(ParseCommand.Create());
 root.Subcommands.Add(PredictCommand.Create());
 root.Subcommands.Add(ReceiveCommand.Create());

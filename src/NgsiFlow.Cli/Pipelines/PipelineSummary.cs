@@ -5,7 +5,7 @@ using Spectre.Console;
 namespace NgsiFlow.Cli.Pipelines;
 
 /// <summary>The figures of a pipeline demo run: a table on the terminal and, with <c>--summary-json</c>, one JSON object.</summary>
-/// <param name="Scenario">The scenario's name.</param>
+/// <param name="scenario">The scenario's name.</param>
 internal sealed class PipelineSummary(string scenario)
 {
     private readonly List<(string Key, string Label, object? Value, string? Unit)> _rows = [];

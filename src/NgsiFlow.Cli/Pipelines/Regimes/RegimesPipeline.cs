@@ -61,7 +61,32 @@ internal sealed class RegimesPipeline : IAsyncDisposable
             regime = p.Regime,
             regimeIndex = p.RegimeIndex,
             probability = p.Probability,
+            trueRegime = p.Reading.TrueRegime,
         });
+    }
+
+    /// <summary>Reads a results-topic message.</summary>
+    /// <param name="json">UTF-8 JSON made by <see cref="ToJson"/>.</param>
+    /// <returns>The prediction.</returns>
+    /// <exception cref="JsonException">Not a prediction.</exception>
+    /// <exception cref="KeyNotFoundException">A field is missing.</exception>
+    public static RegimePrediction PredictionFromJson(ReadOnlySpan<byte> json)
+    {
+        var reader = new Utf8JsonReader(json);
+        using var document = JsonDocument.ParseValue(ref reader);
+        var root = document.RootElement;
+        var reading = new MachineReading(
+            root.GetProperty("machine").GetString() ?? throw new JsonException("machine is null"),
+            root.GetProperty("time").GetDateTimeOffset(),
+            root.GetProperty("temperature").GetDouble(),
+            root.GetProperty("trueRegime").GetInt32());
+        return new RegimePrediction(
+            reading,
+            root.GetProperty("temperatureChange").GetDouble(),
+            root.GetProperty("temperatureMean10").GetDouble(),
+            root.GetProperty("regime").GetString() ?? throw new JsonException("regime is null"),
+            root.GetProperty("regimeIndex").GetInt32(),
+            root.GetProperty("probability").GetDouble());
     }
 
     /// <summary>The classification on a stream of readings.</summary>
