@@ -23,25 +23,25 @@ internal sealed class RegimesDashboard
         _machine = machine;
         _series = feed.AddTimeSeries("temperature-regime", $"{machine}: temperature and predicted regime (0 idle, 1 working, 2 overload)", "°C",
             new ChartSeries("temperature") { Unit = "°C" },
-            new ChartSeries("predicted regime") { RightAxis = true, Stepped = true },
-            new ChartSeries("generator's regime") { RightAxis = true, Stepped = true });
+            new ChartSeries("predicted regime") { RightAxis = true, Stepped = true });
         _counts = feed.AddHistogram("regime-counts", "Predictions per regime", "regime", "readings", "predictions");
     }
 
     /// <summary>Shows a prediction.</summary>
     /// <param name="p">The prediction.</param>
-    public void Show(RegimePrediction p)
+    /// <param name="kmeansRegime">The k-means model's regime for the same features.</param>
+    public void Show(RegimePrediction p, int kmeansRegime)
     {
         _predictions++;
         _perRegime[p.RegimeIndex]++;
-        if (p.RegimeIndex == p.Reading.TrueRegime)
+        if (p.RegimeIndex == kmeansRegime)
         {
             _agreeing++;
         }
 
         if (p.Reading.Machine == _machine)
         {
-            _series.Add(p.Reading.Time, p.Reading.Temperature, p.RegimeIndex, p.Reading.TrueRegime < 0 ? double.NaN : p.Reading.TrueRegime);
+            _series.Add(p.Reading.Time, p.Reading.Temperature, p.RegimeIndex);
         }
 
         if (_predictions % 25 == 1)
@@ -51,7 +51,7 @@ internal sealed class RegimesDashboard
 
         _feed.SetValue("Predictions", _predictions);
         _feed.SetValue("Temperature", p.Reading.Temperature, "°C", 1);
-        _feed.SetValue("Agreement with the generator", 100.0 * _agreeing / _predictions, "%", 1);
+        _feed.SetValue("Agreement with k-means", 100.0 * _agreeing / _predictions, "%", 1);
     }
 
     /// <summary>Shows the final counts.</summary>

@@ -34,11 +34,13 @@ internal static class RegimesDemo
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(console);
         RegimeClassifier classifier;
+        NgsiFlow.Inference.OnnxModel kmeans;
         string modelPath;
         try
         {
             modelPath = DemoPaths.Resolve(options.ModelPath, "models/regimes-mlp.onnx", "model", "--model");
             classifier = RegimeClassifier.Load(modelPath);
+            kmeans = NgsiFlow.Inference.OnnxModel.Load(DemoPaths.Resolve(null, "models/regimes-kmeans.onnx", "k-means model", "--model"));
         }
         catch (Exception ex) when (ex is DemoException or NgsiFlow.Inference.ModelLoadException or ArgumentException or IOException)
         {
@@ -86,7 +88,7 @@ internal static class RegimesDemo
             ? new RabbitMqSink<MachineReading>(new RabbitMqSinkOptions { Uri = pr, Exchange = string.Empty, RoutingKey = ReadingsQueue, Name = ReadingsQueue + " producer" }, m => new RabbitMqMessage(RegimesPipeline.ReadingToJson(m)))
             : null;
 
-        var totals = new Totals();
+        var totals = new Totals(kmeans);
         feed?.SetJobState(DashboardJobState.Running);
         pipeline.Job.Start();
         using var stopReading = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -121,7 +123,8 @@ internal static class RegimesDemo
             .Add("predictions", "predictions on the results topic", totals.Predictions)
             .Add("lost", "readings without a prediction", sent - totals.Predictions)
             .Add("regime_changes", "regime changes generated", totals.Changes)
-            .Add("agreement_percent", "agreement with the generator's regime", totals.Predictions == 0 ? double.NaN : 100.0 * totals.Agreeing / totals.Predictions, "%")
+            .Add("agreement_kmeans_percent", "MLP agreement with the k-means regimes", totals.Predictions == 0 ? double.NaN : 100.0 * totals.Agreeing / totals.Predictions, "%")
+            .Add("agreement_generator_percent", "MLP agreement with the generator's regime", totals.Predictions == 0 ? double.NaN : 100.0 * totals.MatchingGenerator / totals.Predictions, "%")
             .Add("idle", "predicted idle", totals.PerRegime[0])
             .Add("working", "predicted working", totals.PerRegime[1])
             .Add("overload", "predicted overload", totals.PerRegime[2])
@@ -194,8 +197,8 @@ internal static class RegimesDemo
     {
         await foreach (var p in pipeline.Results!.ReadAllAsync(cancellationToken).ConfigureAwait(false))
         {
-            totals.Add(p);
-            panels?.Show(p);
+            var regime = totals.Add(p);
+            panels?.Show(p, regime);
         }
     }
 
@@ -208,8 +211,8 @@ internal static class RegimesDemo
         {
             await foreach (var item in source.ReadAsync(stop).ConfigureAwait(false))
             {
-                totals.Add(item.Value);
-                panels?.Show(item.Value);
+                var regime = totals.Add(item.Value);
+                panels?.Show(item.Value, regime);
                 await source.AcknowledgeAsync(item.Position, cancellationToken).ConfigureAwait(false);
             }
         }
@@ -264,21 +267,31 @@ internal static class RegimesDemo
         return result.TryGetProperty("series", out var series) ? series[0].GetProperty("values")[0][1].GetInt64() : 0;
     }
 
-    private sealed class Totals
+    private sealed class Totals(NgsiFlow.Inference.OnnxModel kmeans)
     {
         public long Predictions;
         public long Agreeing;
+        public long MatchingGenerator;
         public long Changes;
         public readonly long[] PerRegime = new long[3];
 
-        public void Add(RegimePrediction p)
+        /// <summary>Counts a prediction; returns the k-means regime of its features (the labels the MLP was trained on).</summary>
+        public int Add(RegimePrediction p)
         {
-            Interlocked.Increment(ref Predictions);
+            var regime = (int)kmeans.Predict([p.Reading.Temperature, p.TemperatureChange, p.TemperatureMean10]).GetNumbers("regime")[0];
             PerRegime[p.RegimeIndex]++;
-            if (p.RegimeIndex == p.Reading.TrueRegime)
+            if (p.RegimeIndex == regime)
             {
                 Agreeing++;
             }
+
+            if (p.RegimeIndex == p.Reading.TrueRegime)
+            {
+                MatchingGenerator++;
+            }
+
+            Interlocked.Increment(ref Predictions);
+            return regime;
         }
     }
 }
