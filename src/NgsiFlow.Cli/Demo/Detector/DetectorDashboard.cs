@@ -27,12 +27,12 @@ internal sealed class DetectorDashboard
         for (var c = 0; c < DetectorHit.ChamberCount; c++)
         {
             var first = (c % 2) * DetectorHit.ChannelsPerChamber;
-            _channels[c] = feed.AddHistogram($"channels-{c}", $"Chamber {c}: hits per TDC channel (FPGA {c / 2}, {first}–{first + 63})", "TDC channel", "hits", "hits");
+            _channels[c] = feed.AddHistogram($"channels-{c}", $"Chamber {c} · hits per channel {first}–{first + 63}", "TDC channel", "hits", "hits");
         }
 
         for (var c = 0; c < DetectorHit.ChamberCount; c++)
         {
-            _orbits[c] = feed.AddHistogram($"orbits-{c}", $"Chamber {c}: active channels per orbit", "active channels", "orbits", "orbits");
+            _orbits[c] = feed.AddHistogram($"orbits-{c}", $"Chamber {c} · active channels per orbit", "active channels", "orbits", "orbits");
         }
     }
 

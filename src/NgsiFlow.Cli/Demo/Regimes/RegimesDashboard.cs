@@ -21,9 +21,9 @@ internal sealed class RegimesDashboard
     {
         _feed = feed;
         _machine = machine;
-        _series = feed.AddTimeSeries("temperature-regime", $"{machine}: temperature and predicted regime (0 idle, 1 working, 2 overload)", "°C",
+        _series = feed.AddTimeSeries("temperature-regime", $"{machine} · temperature and regime", "°C",
             new ChartSeries("temperature") { Unit = "°C" },
-            new ChartSeries("predicted regime") { RightAxis = true, Stepped = true });
+            new ChartSeries("regime 0 idle, 1 working, 2 overload") { RightAxis = true, Stepped = true });
         _counts = feed.AddHistogram("regime-counts", "Predictions per regime", "regime", "readings", "predictions");
     }
 
