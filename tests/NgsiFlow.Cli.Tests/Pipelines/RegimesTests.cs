@@ -47,11 +47,11 @@ public sealed class RegimesTests
             state.Add(t, f);
         }
 
-        // Ten readings now: 30, 34, 35 ... 42 -> (30 + 34 + 35 + ... + 42) / 10 = 375 / 10.
-        f.ToArray().ShouldBe([42.0, 1.0, 37.5]);
+        // Ten readings now: 30, 34, 35 ... 42 -> (30 + 34 + (35 + 42) * 8 / 2) / 10 = (64 + 308) / 10.
+        f.ToArray().ShouldBe([42.0, 1.0, 37.2]);
         state.Add(50, f);
-        // The window drops 30: (34 + 35 + ... + 42 + 50) / 10 = 395 / 10.
-        f.ToArray().ShouldBe([50.0, 8.0, 39.5]);
+        // The window drops 30 and takes 50: (372 - 30 + 50) / 10.
+        f.ToArray().ShouldBe([50.0, 8.0, 39.2]);
     }
 
     [Fact]
