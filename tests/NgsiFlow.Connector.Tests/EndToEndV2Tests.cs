@@ -147,6 +147,29 @@ public sealed class EndToEndV2Tests
         (await admin.GetEntityAsync("room39")).Attributes["temperature"].Value.GetNumber().ShouldBe(39);
     }
 
+    [Fact]
+    public async Task Replier_sink_writes_a_stream_back_and_completes_after_the_broker_confirmed()
+    {
+        await using var broker = await ContextBroker.StartAsync(new BrokerOptions { Port = 0 });
+        using var orion = BrokerConnection.V2(broker.BaseAddress);
+        await using var replier = new NgsiReplier(orion, new ReplierOptions { BatchWindow = TimeSpan.FromMilliseconds(5) });
+        await using var job = new StreamJob("sink");
+        var input = job.Input<int>();
+        input.To(new ReplierSink<int>((i, ct) => replier.UpsertEntityAsync(
+            new NgsiV2Entity($"s{i}", "Sample", new NgsiV2AttributeCollection([new NgsiV2Attribute("n", NgsiValue.FromNumber(i), "Number")])), null, ct)));
+        job.Start();
+        for (var i = 0; i < 100; i++)
+        {
+            await input.WriteAsync(i, CancellationToken.None);
+        }
+
+        await job.StopAsync(CancellationToken.None);
+
+        replier.GetStatistics().Confirmed.ShouldBe(100);
+        using var admin = new NgsiV2Client(new NgsiClientOptions { BaseAddress = broker.BaseAddress });
+        (await admin.CountEntitiesAsync(new NgsiV2EntityQuery { Types = ["Sample"] })).ShouldBe(100);
+    }
+
     private static NgsiV2Entity Mix(string id, double cement, double slag) => new(id, "ConcreteMix", new NgsiV2AttributeCollection(
     [
         new NgsiV2Attribute("cement", NgsiValue.FromNumber(cement), "Number"),

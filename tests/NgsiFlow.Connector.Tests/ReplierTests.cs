@@ -70,7 +70,7 @@ public sealed class ReplierTests
             : r.Path.Contains("ghost", StringComparison.Ordinal) ? (404, """{"error":"NotFound","description":"no ghost"}""", null)
             : (204, null, null));
         using var broker = BrokerConnection.V2(new NgsiClientOptions { BaseAddress = server.BaseAddress });
-        await using var replier = new NgsiReplier(broker, new ReplierOptions { BatchWindow = TimeSpan.FromMilliseconds(100) });
+        await using var replier = new NgsiReplier(broker, new ReplierOptions { BatchWindow = TimeSpan.FromSeconds(10), MaxBatchSize = 2 });
 
         var good = replier.UpdateAttributesAsync("mix1", "ConcreteMix", [Strength], null, CancellationToken.None);
         var bad = replier.UpdateAttributesAsync("ghost", "ConcreteMix", [Strength], null, CancellationToken.None);

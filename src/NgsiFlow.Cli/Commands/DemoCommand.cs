@@ -1,6 +1,7 @@
 using System.CommandLine;
 using NgsiFlow.Cli.Demo;
 using NgsiFlow.Cli.Demo.Concrete;
+using NgsiFlow.Client;
 using Spectre.Console;
 
 namespace NgsiFlow.Cli.Commands;
@@ -96,6 +97,19 @@ internal static class DemoCommand
                 await instance.DisposeAsync().ConfigureAwait(false);
                 await error.WriteLineAsync("ngsiflow demo: " + ex.Message).ConfigureAwait(false);
                 return 1;
+            }
+            catch (Exception ex) when (ex is NgsiClientException or HttpRequestException)
+            {
+                // A broker that answered the version check but refuses the tutorial's requests (permissions, another API).
+                await instance.DisposeAsync().ConfigureAwait(false);
+                await error.WriteLineAsync("ngsiflow demo: the broker refused a request: " + ex.Message).ConfigureAwait(false);
+                return 1;
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                await instance.DisposeAsync().ConfigureAwait(false);
+                await error.WriteLineAsync("ngsiflow demo: stopped.").ConfigureAwait(false);
+                return 130;
             }
         });
         return command;

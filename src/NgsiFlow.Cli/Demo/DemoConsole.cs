@@ -27,7 +27,7 @@ internal static class DemoConsole
         await console.Progress()
             .AutoClear(false)
             .HideCompleted(false)
-            .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn())
+            .Columns(new TaskDescriptionColumn { Alignment = Justify.Left }, new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn())
             .StartAsync(async ctx =>
             {
                 var sent = ctx.AddTask("updates sent", maxValue: 1);
@@ -80,8 +80,8 @@ internal static class DemoConsole
         written.Value = progress.Written;
         var elapsed = progress.Elapsed;
         var rate = elapsed > 0 ? progress.Written / elapsed : 0;
-        sent.Description = $"updates sent        {progress.Sent,6:N0}";
-        written.Description = $"predictions written {progress.Written,6:N0}  {rate,7:N0}/s  MAE {Number(progress.Mae, "0.000")}";
+        sent.Description = string.Create(CultureInfo.InvariantCulture, $"updates sent  {progress.Sent,6:N0}");
+        written.Description = string.Create(CultureInfo.InvariantCulture, $"predictions   {progress.Written,6:N0}  {rate,5:N0}/s  MAE {Number(progress.Mae, "0.000")}");
     }
 
     private static string Line(DemoProgress progress)

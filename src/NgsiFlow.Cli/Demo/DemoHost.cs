@@ -22,7 +22,8 @@ internal static class DemoHost
         await using var broker = await StartBrokerAsync(options, cancellationToken).ConfigureAwait(false);
         var brokerAddress = broker?.BaseAddress ?? options.Broker!;
         await CheckBrokerAsync(brokerAddress, cancellationToken).ConfigureAwait(false);
-        console.MarkupLine($"  broker     {Markup.Escape(brokerAddress.ToString())} ({(broker is null ? "given" : "embedded")}), tenant [blue]{Fiware.Tenant}[/], service path [blue]{Fiware.ServicePath}[/]");
+        console.MarkupLine($"  broker     {Markup.Escape(brokerAddress.ToString())} ({(broker is null ? "given" : "embedded")})");
+        console.MarkupLine($"  context    tenant [blue]{Fiware.Tenant}[/], service path [blue]{Fiware.ServicePath}[/]");
 
         await using var feed = options.NoDashboard ? null : new DashboardFeed(new DashboardFeedOptions { JobName = scenario.Title });
         await using var dashboard = feed is null ? null : await StartDashboardAsync(feed, options.DashboardPort, cancellationToken).ConfigureAwait(false);

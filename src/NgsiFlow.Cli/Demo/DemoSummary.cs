@@ -59,7 +59,9 @@ internal sealed record DemoSummary
             Directory.CreateDirectory(directory);
         }
 
-        var stream = File.Create(path);
+        // Written beside and then moved, so that whoever watches for the file never reads half of it.
+        var partial = path + ".partial";
+        var stream = File.Create(partial);
         await using (stream.ConfigureAwait(false))
         {
             var json = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true });
@@ -121,6 +123,8 @@ internal sealed record DemoSummary
                 json.WriteEndObject();
             }
         }
+
+        File.Move(partial, path, overwrite: true);
     }
 
     private static void WriteNumber(Utf8JsonWriter json, string name, double value)

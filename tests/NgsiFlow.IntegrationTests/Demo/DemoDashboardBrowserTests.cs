@@ -13,7 +13,7 @@ public sealed class DemoDashboardBrowserTests(ChromiumFixture chromium, ITestOut
     {
         var port = FreePort.Next();
         var summaryPath = Path.Combine(Path.GetTempPath(), $"ngsiflow-demo-browser-{port}.json");
-        await using var demo = DemoProcess.Start("--rate", "100", "--dashboard-port", port.ToString(CultureInfo.InvariantCulture), "--summary-json", summaryPath);
+        await using var demo = DemoProcess.Start("--rate", "100", "--keep-running", "--dashboard-port", port.ToString(CultureInfo.InvariantCulture), "--summary-json", summaryPath);
         var url = new Uri($"http://127.0.0.1:{port}/");
         await WaitForPageAsync(url, demo);
 
@@ -49,9 +49,14 @@ public sealed class DemoDashboardBrowserTests(ChromiumFixture chromium, ITestOut
         output.WriteLine($"Screenshot: {shot}");
         Console.WriteLine($"Demo dashboard screenshot: {shot}");
 
-        var code = await demo.WaitForExitAsync(TimeSpan.FromSeconds(60));
-        code.ShouldBe(0, demo.Output + demo.Error);
-        await page.WaitForFunctionAsync("() => document.getElementById('job-state').textContent === 'finished'", null, wait);
+        // --keep-running: the page stays live after the replay; the summary is written before the process waits.
+        await page.WaitForFunctionAsync("() => document.getElementById('job-state').textContent === 'finished'", null, new PageWaitForFunctionOptions { Timeout = 60_000 });
+        for (var i = 0; i < 100 && !File.Exists(summaryPath); i++)
+        {
+            await Task.Delay(100);
+        }
+
+        (await page.Locator("#connection").GetAttributeAsync("data-state")).ShouldBe("live");
         var summary = DemoProcess.ReadSummary(summaryPath);
         summary.GetProperty("lost").GetInt64().ShouldBe(0);
         summary.GetProperty("dashboard_url").GetString().ShouldBe(url.ToString());

@@ -76,20 +76,8 @@ internal sealed class PostgresStore : IBrokerStore
 
     public ValueTask SaveEntityAsync(string tenant, Entity snapshot, CancellationToken cancellationToken)
     {
-        var command = new NpgsqlBatchCommand(
-            """
-            INSERT INTO ngsiflow_entities (tenant, service_path, id, type, seq, version, doc) VALUES ($1, $2, $3, $4, $5, $6, $7)
-            ON CONFLICT (tenant, service_path, id, type) DO UPDATE SET version = excluded.version, doc = excluded.doc
-            WHERE ngsiflow_entities.version < excluded.version
-            """);
-        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = tenant });
-        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = snapshot.ServicePath });
-        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = snapshot.Id });
-        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = snapshot.Type });
-        command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = snapshot.Sequence });
-        command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = snapshot.Version });
-        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = EntityDocument.Serialize(snapshot) });
-        return EnqueueAsync(command, cancellationToken, (tenant, snapshot.ServicePath, snapshot.Id, snapshot.Type), snapshot.Version);
+        var row = new EntityRow(tenant, snapshot.ServicePath, snapshot.Id, snapshot.Type, snapshot.Sequence, snapshot.Version, EntityDocument.Serialize(snapshot));
+        return EnqueueAsync(new Write(null) { Row = row }, cancellationToken);
     }
 
     public ValueTask DeleteEntityAsync(string tenant, Entity entity, CancellationToken cancellationToken)
@@ -99,7 +87,7 @@ internal sealed class PostgresStore : IBrokerStore
         command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = entity.ServicePath });
         command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = entity.Id });
         command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = entity.Type });
-        return EnqueueAsync(command, cancellationToken, (tenant, entity.ServicePath, entity.Id, entity.Type), long.MaxValue, isDelete: true);
+        return EnqueueAsync(command, cancellationToken, (tenant, entity.ServicePath, entity.Id, entity.Type));
     }
 
     public ValueTask SaveSubscriptionAsync(string tenant, Subscription subscription, CancellationToken cancellationToken)
@@ -143,11 +131,55 @@ internal sealed class PostgresStore : IBrokerStore
         await _dataSource.DisposeAsync().ConfigureAwait(false);
     }
 
-    private async ValueTask EnqueueAsync(NpgsqlBatchCommand command, CancellationToken cancellationToken, (string, string, string, string)? entityKey = null, long version = 0, bool isDelete = false)
+    private ValueTask EnqueueAsync(NpgsqlBatchCommand command, CancellationToken cancellationToken, (string, string, string, string)? deletedKey = null) =>
+        EnqueueAsync(new Write(command) { DeletedKey = deletedKey }, cancellationToken);
+
+    private async ValueTask EnqueueAsync(Write write, CancellationToken cancellationToken)
     {
-        var write = new Write(command) { EntityKey = entityKey, Version = version, IsDelete = isDelete };
         await _writes.Writer.WriteAsync(write, cancellationToken).ConfigureAwait(false);
         await write.Done.Task.ConfigureAwait(false);
+    }
+
+    private const string UpsertOne =
+        """
+        INSERT INTO ngsiflow_entities (tenant, service_path, id, type, seq, version, doc) VALUES ($1, $2, $3, $4, $5, $6, $7)
+        ON CONFLICT (tenant, service_path, id, type) DO UPDATE SET version = excluded.version, doc = excluded.doc
+        WHERE ngsiflow_entities.version < excluded.version
+        """;
+
+    private const string UpsertMany =
+        """
+        INSERT INTO ngsiflow_entities (tenant, service_path, id, type, seq, version, doc)
+        SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::bigint[], $6::bigint[], $7::text[])
+        ON CONFLICT (tenant, service_path, id, type) DO UPDATE SET version = excluded.version, doc = excluded.doc
+        WHERE ngsiflow_entities.version < excluded.version
+        """;
+
+    private static NpgsqlBatchCommand UpsertCommand(EntityRow row)
+    {
+        var command = new NpgsqlBatchCommand(UpsertOne);
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = row.Tenant });
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = row.ServicePath });
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = row.Id });
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = row.Type });
+        command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = row.Sequence });
+        command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = row.Version });
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = row.Document });
+        return command;
+    }
+
+    /// <summary>All the newest entity rows of a batch in one statement, so that the server plans it once.</summary>
+    private static NpgsqlBatchCommand UpsertCommand(List<EntityRow> rows)
+    {
+        var command = new NpgsqlBatchCommand(UpsertMany);
+        command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = rows.Select(r => r.Tenant).ToArray() });
+        command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = rows.Select(r => r.ServicePath).ToArray() });
+        command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = rows.Select(r => r.Id).ToArray() });
+        command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = rows.Select(r => r.Type).ToArray() });
+        command.Parameters.Add(new NpgsqlParameter<long[]> { TypedValue = rows.Select(r => r.Sequence).ToArray() });
+        command.Parameters.Add(new NpgsqlParameter<long[]> { TypedValue = rows.Select(r => r.Version).ToArray() });
+        command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = rows.Select(r => r.Document).ToArray() });
+        return command;
     }
 
     private async Task WriteLoopAsync()
@@ -171,26 +203,36 @@ internal sealed class PostgresStore : IBrokerStore
             {
                 await using var connection = await _dataSource.OpenConnectionAsync().ConfigureAwait(false);
 
-                // One round trip, one implicit transaction; of several upserts of one entity only the newest is sent.
+                // One round trip, one implicit transaction. Entity rows become one statement holding the newest
+                // version of each entity; an entity also deleted in this batch keeps its statements in order.
                 await using var batch = new NpgsqlBatch(connection);
-                var newest = new Dictionary<(string, string, string, string), Write>();
-                var deleted = pending.Where(w => w.IsDelete).Select(w => w.EntityKey!.Value).ToHashSet();
+                var deleted = pending.Where(w => w.DeletedKey is not null).Select(w => w.DeletedKey!.Value).ToHashSet();
+                var newest = new Dictionary<(string, string, string, string), EntityRow>();
                 foreach (var write in pending)
                 {
-                    if (write.EntityKey is { } key && !deleted.Contains(key))
+                    if (write.Row is { } row && !deleted.Contains(row.Key) && (!newest.TryGetValue(row.Key, out var seen) || seen.Version < row.Version))
                     {
-                        if (!newest.TryGetValue(key, out var seen) || seen.Version < write.Version)
-                        {
-                            newest[key] = write;
-                        }
+                        newest[row.Key] = row;
                     }
+                }
+
+                if (newest.Count > 0)
+                {
+                    batch.BatchCommands.Add(newest.Count == 1 ? UpsertCommand(newest.Values.First()) : UpsertCommand(newest.Values.ToList()));
                 }
 
                 foreach (var write in pending)
                 {
-                    if (write.EntityKey is not { } key || deleted.Contains(key) || ReferenceEquals(newest[key], write))
+                    if (write.Row is { } row)
                     {
-                        batch.BatchCommands.Add(write.Command);
+                        if (deleted.Contains(row.Key))
+                        {
+                            batch.BatchCommands.Add(UpsertCommand(row));
+                        }
+                    }
+                    else
+                    {
+                        batch.BatchCommands.Add(write.Command!);
                     }
                 }
 
@@ -210,16 +252,21 @@ internal sealed class PostgresStore : IBrokerStore
         }
     }
 
-    private sealed class Write(NpgsqlBatchCommand command)
+    private sealed class Write(NpgsqlBatchCommand? command)
     {
-        public NpgsqlBatchCommand Command { get; } = command;
+        public NpgsqlBatchCommand? Command { get; } = command;
 
         public TaskCompletionSource Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-        public (string, string, string, string)? EntityKey { get; init; }
+        /// <summary>An entity row to upsert (instead of <see cref="Command"/>).</summary>
+        public EntityRow? Row { get; init; }
 
-        public long Version { get; init; }
+        /// <summary>The entity a delete command removes.</summary>
+        public (string, string, string, string)? DeletedKey { get; init; }
+    }
 
-        public bool IsDelete { get; init; }
+    private sealed record EntityRow(string Tenant, string ServicePath, string Id, string Type, long Sequence, long Version, string Document)
+    {
+        public (string, string, string, string) Key => (Tenant, ServicePath, Id, Type);
     }
 }

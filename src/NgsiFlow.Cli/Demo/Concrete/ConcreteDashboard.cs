@@ -10,8 +10,12 @@ internal sealed class ConcreteDashboard
     private readonly DashboardFeed _feed;
     private readonly ScatterPanel _strength;
     private readonly TimeSeriesPanel _error;
+    private readonly HistogramPanel _errors;
     private readonly string[] _entityIds;
     private readonly IReadOnlyList<string> _features;
+
+    private static readonly string[] ErrorBins =
+        [.. Enumerable.Range(0, 10).Select(i => string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{i}–{i + 1}")), "≥10"];
 
     public ConcreteDashboard(DashboardFeed feed, string title, string[] entityIds, IReadOnlyList<string> features)
     {
@@ -22,6 +26,10 @@ internal sealed class ConcreteDashboard
         _strength = feed.AddScatter("strength", "Predicted vs actual strength", "actual (MPa)", "predicted (MPa)", identityLine: true);
         _error = feed.AddTimeSeries("error", "Prediction error", "MPa",
             new ChartSeries("absolute error") { Unit = "MPa" }, new ChartSeries("running MAE") { Unit = "MPa" });
+        _errors = feed.AddHistogram("error-distribution", "Absolute error distribution", "absolute error (MPa)", "predictions");
+
+        // All bins from the start, so that the chart keeps its axis while the counts grow.
+        _errors.Set(ErrorBins, new double[ErrorBins.Length]);
         feed.SetValue("Updates sent", 0);
         feed.SetValue("Predictions written", 0);
         feed.SetValue("Lost", 0);
@@ -34,6 +42,7 @@ internal sealed class ConcreteDashboard
     {
         _strength.Add(actual, predicted);
         _error.Add(DateTimeOffset.UtcNow, Math.Abs(predicted - actual), mae);
+        _errors.Increment(ErrorBins[Math.Min((int)Math.Abs(predicted - actual), ErrorBins.Length - 1)]);
         _feed.SetValue("Running MAE", mae, "MPa", decimals: 2);
         var attributes = new Dictionary<string, object?>(_features.Count + 4, StringComparer.Ordinal);
         for (var i = 0; i < _features.Count; i++)
