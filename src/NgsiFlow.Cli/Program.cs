@@ -10,6 +10,7 @@ bench.Subcommands.Add(BenchEngineCommand.Create());
 bench.Subcommands.Add(BenchInferenceCommand.Create());
 bench.Subcommands.Add(BenchReceiverCommand.Create());
 bench.Subcommands.Add(BenchSinksCommand.Create());
+bench.Subcommands.Add(BenchDistributedCommand.Create());
 
 // One file per command under Commands/; keep this list sorted.
 root.Subcommands.Add(BrokerCommand.Create());

@@ -37,6 +37,7 @@ public static class DemoJobs
                 output.Emit(new RunningSumResult(e, state.Count, state.Sum, seq, state.OutOfOrder));
             },
             name: "running-sum")
+        .KeyBy(r => r.Source.EntityId) // so that each entity's write-backs stay in one lane, in order
         .ForEachAsync(
             (r, ct) => new ValueTask(context.Replier.AppendAttributesAsync(r.Source,
             [

@@ -37,6 +37,10 @@ public sealed class RabbitMqTopology
     /// <summary>The consistent-hash exchange receivers publish to.</summary>
     public string Exchange { get; }
 
+    /// <summary>A queue that never holds messages: every live worker of the job consumes it, so its consumer count is
+    /// the number of workers, from which each worker computes its fair share of partitions.</summary>
+    public string WorkersQueue => $"{Exchange}.workers";
+
     /// <summary>The queue of a partition.</summary>
     /// <param name="partition">0 to <see cref="Partitions"/> - 1.</param>
     /// <returns>Its name.</returns>
@@ -66,6 +70,7 @@ public sealed class RabbitMqTopology
                 $"RabbitMQ refused the exchange '{Exchange}' of type x-consistent-hash: {e.ShutdownReason?.ReplyText ?? e.Message}. Enable the plugin: rabbitmq-plugins enable rabbitmq_consistent_hash_exchange.", e);
         }
 
+        await DeclareQueueAsync(channel, WorkersQueue, new Dictionary<string, object?> { ["x-queue-type"] = "classic" }, cancellationToken).ConfigureAwait(false);
         for (var p = 0; p < Partitions; p++)
         {
             await DeclareQueueAsync(channel, PartitionQueue(p), PartitionArguments, cancellationToken).ConfigureAwait(false);

@@ -180,7 +180,7 @@ public sealed partial class RabbitMqWorker
                 await _stateLock.WaitAsync(token).ConfigureAwait(false);
                 try
                 {
-                    consumers = (await _stateChannel.QueueDeclarePassiveAsync(Topology.PartitionQueue(0), token).ConfigureAwait(false)).ConsumerCount;
+                    consumers = (await _stateChannel.QueueDeclarePassiveAsync(Topology.WorkersQueue, token).ConfigureAwait(false)).ConsumerCount;
                 }
                 finally
                 {

@@ -4,6 +4,7 @@ using NgsiFlow.Connector;
 using NgsiFlow.Engine;
 using NgsiFlow.RabbitMq.Internal;
 using RabbitMQ.Client;
+using RabbitMQ.Client.Events;
 
 namespace NgsiFlow.RabbitMq;
 
@@ -33,6 +34,7 @@ public sealed partial class RabbitMqWorker : IAsyncDisposable
     private readonly ILogger _logger;
     private readonly CancellationTokenSource _stopping = new();
     private Task _rebalance = Task.CompletedTask;
+    private IChannel? _presence;
     private int _state;
 
     private RabbitMqWorker(RabbitMqOptions options, DistributedJob job, WorkerContext context, IConnection connection, IChannel stateChannel, RabbitMqTopology topology)
@@ -107,6 +109,8 @@ public sealed partial class RabbitMqWorker : IAsyncDisposable
                 await worker.SubscribeAsync(slot, cancellationToken).ConfigureAwait(false);
             }
 
+            worker._presence = await connection.CreateChannelAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
+            await worker._presence.BasicConsumeAsync(topology.WorkersQueue, autoAck: true, new AsyncEventingBasicConsumer(worker._presence), cancellationToken).ConfigureAwait(false);
             worker._state = 1;
             worker._rebalance = worker.RebalanceLoopAsync();
             RabbitMqLog.WorkerStarted(worker._logger, job.Name, options.SafeUri, options.Partitions, options.Prefetch);
@@ -190,6 +194,11 @@ public sealed partial class RabbitMqWorker : IAsyncDisposable
             {
                 await channel.DisposeAsync().ConfigureAwait(false);
             }
+        }
+
+        if (_presence is not null)
+        {
+            await _presence.DisposeAsync().ConfigureAwait(false);
         }
 
         await _stateChannel.DisposeAsync().ConfigureAwait(false);

@@ -49,11 +49,13 @@ public sealed class FailoverTests(RabbitMqFixture rabbit, ITestOutputHelper outp
             for (var seq = 1; seq <= updates; seq++)
             {
                 await Task.WhenAll(Enumerable.Range(0, EntityCount).Select(i => UpdateAsync(http, Id(i), seq)));
-                if (seq == updates / 3)
+                if (seq == updates / 2)
                 {
-                    // Mid-stream: the victim owns partitions and has processed some of them, the rest is still coming.
-                    await WaitAsync(() => workers.Any(w => Report(w) is { } r && r.GetProperty("ownedPartitions").GetInt32() > 0 && r.GetProperty("processed").GetInt64() > 0), TimeSpan.FromSeconds(30), "a worker to process events", () => "none did");
-                    victim = workers.First(w => Report(w) is { } r && r.GetProperty("ownedPartitions").GetInt32() > 0 && r.GetProperty("processed").GetInt64() > 0);
+                    // Mid-stream: half the updates are sent, a quarter processed; the victim owns partitions and has
+                    // processed some of them, the rest is still coming.
+                    long Processed(CliProcess w) => Report(w) is { } r ? r.GetProperty("processed").GetInt64() : 0;
+                    await WaitAsync(() => workers.Sum(Processed) >= EntityCount * updates / 4, TimeSpan.FromSeconds(60), "the workers to process a quarter of the updates", () => string.Join(", ", workers.Select(Processed)));
+                    victim = workers.Where(w => Report(w)?.GetProperty("ownedPartitions").GetInt32() > 0).MaxBy(Processed)!;
                     victim.Signal("KILL");
                     output.WriteLine($"SIGKILL {victim.Name} after {seq} rounds sent; its last report: {victim.Lines.LastOrDefault()}");
                 }
@@ -109,6 +111,7 @@ public sealed class FailoverTests(RabbitMqFixture rabbit, ITestOutputHelper outp
         {
             receiver?.Dispose();
             workers.ForEach(w => w.Dispose());
+            DumpLogs([.. workers, .. receiver is null ? Array.Empty<CliProcess>() : [receiver]]);
         }
     }
 
@@ -121,7 +124,7 @@ public sealed class FailoverTests(RabbitMqFixture rabbit, ITestOutputHelper outp
         await CreateEntitiesAsync(http);
         var prefix = "r" + Guid.NewGuid().ToString("N")[..8];
         var port = FreePort.Next();
-        string[] common = ["--rabbitmq", rabbit.Uri.ToString(), "--job", "running-sum", "--prefix", prefix, "--partitions", "8", "--checkpoint-ms", "200"];
+        string[] common = ["--rabbitmq", rabbit.Uri.ToString(), "--job", "running-sum", "--prefix", prefix, "--partitions", "8", "--checkpoint-ms", "200", "--log-level", "Information"];
         var workers = Enumerable.Range(0, 3).Select(i => CliProcess.Start($"worker{i}", ["worker", .. common, "--broker", broker.BaseAddress.ToString()])).ToList();
         var receiver = CliProcess.Start("receiver", ["receive", .. common, "--port", port.ToString(CultureInfo.InvariantCulture)]);
         CliProcess? restarted = null;
@@ -194,6 +197,18 @@ public sealed class FailoverTests(RabbitMqFixture rabbit, ITestOutputHelper outp
             receiver.Dispose();
             restarted?.Dispose();
             workers.ForEach(w => w.Dispose());
+            DumpLogs([.. workers, receiver, .. restarted is null ? Array.Empty<CliProcess>() : [restarted]]);
+        }
+    }
+
+    private void DumpLogs(IEnumerable<CliProcess> processes)
+    {
+        foreach (var process in processes)
+        {
+            foreach (var line in process.Errors.Split('\n').Where(l => l.Length > 0).TakeLast(40))
+            {
+                output.WriteLine($"{process.Name}: {line}");
+            }
         }
     }
 

@@ -82,7 +82,7 @@ public sealed class TransportTests(RabbitMqFixture rabbit)
         await using var second = await RabbitMqNotificationTarget.StartAsync(Options(prefix, 3), "sensors", null, CancellationToken.None);
 
         var names = rabbit.Queues(prefix).Select(q => q.Name).Order(StringComparer.Ordinal).ToList();
-        names.ShouldBe([$"{prefix}.sensors.p00", $"{prefix}.sensors.p01", $"{prefix}.sensors.p02", $"{prefix}.sensors.state.p00", $"{prefix}.sensors.state.p01", $"{prefix}.sensors.state.p02"]);
+        names.ShouldBe([$"{prefix}.sensors.p00", $"{prefix}.sensors.p01", $"{prefix}.sensors.p02", $"{prefix}.sensors.state.p00", $"{prefix}.sensors.state.p01", $"{prefix}.sensors.state.p02", $"{prefix}.sensors.workers"]);
         var (_, types) = rabbit.Server.Ctl("list_queues", "-q", "--no-table-headers", "name", "type", "arguments");
         types.Split('\n').Where(l => l.StartsWith(prefix + ".sensors.p", StringComparison.Ordinal)).ShouldAllBe(l => l.Contains("quorum") && l.Contains("x-single-active-consumer"));
     }
