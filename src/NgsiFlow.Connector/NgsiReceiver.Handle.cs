@@ -123,7 +123,7 @@ public sealed partial class NgsiReceiver
                 {
                     try
                     {
-                        if (!TryParse(context, buffer, headers, parse, out var parsed, out var error))
+                        if (!TryParse(buffer, headers, parse, out var parsed, out var error))
                         {
                             await BadRequestAsync(context, route, error).ConfigureAwait(false);
                             return;
@@ -158,7 +158,7 @@ public sealed partial class NgsiReceiver
                 reader.AdvanceTo(buffer.End);
                 if (result.IsCompleted)
                 {
-                    if (!TryParse(context, new ReadOnlySequence<byte>(rented, 0, copied), headers, parse, out var parsed, out var error))
+                    if (!TryParse(new ReadOnlySequence<byte>(rented, 0, copied), headers, parse, out var parsed, out var error))
                     {
                         await BadRequestAsync(context, route, error).ConfigureAwait(false);
                         return;
@@ -286,9 +286,8 @@ public sealed partial class NgsiReceiver
         }
     }
 
-    private bool TryParse(HttpContext context, ReadOnlySequence<byte> body, NotificationHeaders headers, NotificationParseOptions options, out NgsiNotification? notification, out NgsiFormatException? error)
+    private static bool TryParse(ReadOnlySequence<byte> body, NotificationHeaders headers, NotificationParseOptions options, out NgsiNotification? notification, out NgsiFormatException? error)
     {
-        _ = context;
         if (body.IsSingleSegment)
         {
             return NotificationParser.TryParse(body.FirstSpan, headers, options, out notification, out error);
@@ -391,12 +390,8 @@ public sealed partial class NgsiReceiver
 
     private static bool SecretEquals(ReadOnlySpan<char> given, byte[] expected)
     {
-        Span<byte> bytes = stackalloc byte[256];
-        if (given.Length > 256 / 3 * 1 && System.Text.Encoding.UTF8.GetMaxByteCount(given.Length) > bytes.Length)
-        {
-            bytes = new byte[System.Text.Encoding.UTF8.GetMaxByteCount(given.Length)];
-        }
-
+        var max = System.Text.Encoding.UTF8.GetMaxByteCount(given.Length);
+        Span<byte> bytes = max <= 256 ? stackalloc byte[256] : new byte[max];
         var n = System.Text.Encoding.UTF8.GetBytes(given, bytes);
         return CryptographicOperations.FixedTimeEquals(bytes[..n], expected);
     }
