@@ -15,27 +15,19 @@ public sealed partial class NgsiLdClient
     {
         ArgumentNullException.ThrowIfNull(query);
         query.Check(single: false);
-        var offset = query.Offset;
-        var remaining = query.MaxResults ?? int.MaxValue;
-        while (remaining > 0)
+        var entities = Paging.ReadAllAsync(query.Offset, query.MaxResults, query.PageSize, FetchPage, cancellationToken);
+        await foreach (var entity in entities.ConfigureAwait(false))
         {
-            var limit = Math.Min(query.PageSize, remaining);
+            yield return entity;
+        }
+
+        async Task<IReadOnlyList<NgsiLdTemporalEntity>> FetchPage(int limit, int offset, CancellationToken ct)
+        {
             var path = TemporalParameters(new QueryBuilder("ngsi-ld/v1/temporal/entities"), query)
                 .Add("id", query.Ids).Add("type", query.Types).Add("idPattern", query.IdPattern).Add("q", query.Q)
                 .Add("limit", limit).Add("offset", offset);
-            var answer = await _transport.SendAsync(new NgsiTransport.Call(HttpMethod.Get, path.ToString()) { Fiware = fiware, Ld = true }, cancellationToken).ConfigureAwait(false);
-            var page = TemporalParser.ParseList(answer.Body);
-            foreach (var entity in page)
-            {
-                yield return entity;
-            }
-
-            remaining -= page.Count;
-            offset += page.Count;
-            if (page.Count < limit)
-            {
-                yield break;
-            }
+            var answer = await _transport.SendAsync(new NgsiTransport.Call(HttpMethod.Get, path.ToString()) { Fiware = fiware, Ld = true }, ct).ConfigureAwait(false);
+            return TemporalParser.ParseList(answer.Body);
         }
     }
 

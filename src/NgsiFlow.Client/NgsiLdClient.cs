@@ -84,28 +84,20 @@ public sealed partial class NgsiLdClient : IDisposable
     {
         ArgumentNullException.ThrowIfNull(query);
         query.Check("NgsiLdEntityQuery");
-        var offset = query.Offset;
-        var remaining = query.MaxResults ?? int.MaxValue;
-        while (remaining > 0)
+        var entities = Paging.ReadAllAsync(query.Offset, query.MaxResults, query.PageSize, FetchPage, cancellationToken);
+        await foreach (var entity in entities.ConfigureAwait(false))
         {
-            var limit = Math.Min(query.PageSize, remaining);
+            yield return entity;
+        }
+
+        async Task<IReadOnlyList<NgsiLdEntity>> FetchPage(int limit, int offset, CancellationToken ct)
+        {
             var path = new QueryBuilder("ngsi-ld/v1/entities")
                 .Add("id", query.Ids).Add("type", query.Types).Add("idPattern", query.IdPattern).Add("q", query.Q).Add("attrs", query.Attrs)
                 .Add("georel", query.Georel).Add("geometry", query.Geometry).Add("coordinates", query.Coordinates)
                 .Add("limit", limit).Add("offset", offset).Add("options", FormatOption(query.Representation));
-            var answer = await _transport.SendAsync(new NgsiTransport.Call(HttpMethod.Get, path.ToString()) { Fiware = fiware, Ld = true }, cancellationToken).ConfigureAwait(false);
-            var page = NgsiLdParser.ParseEntities(answer.Body, query.Representation);
-            foreach (var entity in page)
-            {
-                yield return entity;
-            }
-
-            remaining -= page.Count;
-            offset += page.Count;
-            if (page.Count < limit)
-            {
-                yield break;
-            }
+            var answer = await _transport.SendAsync(new NgsiTransport.Call(HttpMethod.Get, path.ToString()) { Fiware = fiware, Ld = true }, ct).ConfigureAwait(false);
+            return NgsiLdParser.ParseEntities(answer.Body, query.Representation);
         }
     }
 

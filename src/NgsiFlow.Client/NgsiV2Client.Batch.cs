@@ -70,25 +70,17 @@ public sealed partial class NgsiV2Client
 
             w.WriteEndObject();
         });
-        var offset = query.Offset;
-        var remaining = query.MaxResults ?? int.MaxValue;
-        while (remaining > 0)
+        var entities = Paging.ReadAllAsync(query.Offset, query.MaxResults, query.PageSize, FetchPage, cancellationToken);
+        await foreach (var entity in entities.ConfigureAwait(false))
         {
-            var limit = Math.Min(query.PageSize, remaining);
-            var path = new QueryBuilder("v2/op/query").Add("limit", limit).Add("offset", offset).Add("options", KeyValues(query.Representation));
-            var answer = await _transport.SendAsync(Call(HttpMethod.Post, path, fiware, body, safeToRetry: true), cancellationToken).ConfigureAwait(false);
-            var page = NgsiV2Parser.ParseEntities(answer.Body, query.Representation);
-            foreach (var entity in page)
-            {
-                yield return entity;
-            }
+            yield return entity;
+        }
 
-            remaining -= page.Count;
-            offset += page.Count;
-            if (page.Count < limit)
-            {
-                yield break;
-            }
+        async Task<IReadOnlyList<NgsiV2Entity>> FetchPage(int limit, int offset, CancellationToken ct)
+        {
+            var path = new QueryBuilder("v2/op/query").Add("limit", limit).Add("offset", offset).Add("options", KeyValues(query.Representation));
+            var answer = await _transport.SendAsync(Call(HttpMethod.Post, path, fiware, body, safeToRetry: true), ct).ConfigureAwait(false);
+            return NgsiV2Parser.ParseEntities(answer.Body, query.Representation);
         }
     }
 }

@@ -4,7 +4,6 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using NgsiFlow.Engine;
 using NgsiFlow.Sinks.Files.Internal;
-using NgsiFlow.Sinks.Internal;
 
 namespace NgsiFlow.Sinks.Files;
 
@@ -17,10 +16,7 @@ public sealed class CsvFileSource<T> : IStreamSource<T>
 {
     private readonly Func<CsvRecord, T> _map;
     private readonly CsvFileSourceOptions _options;
-    private readonly ILogger _logger;
-    private readonly SinkInstruments _instruments;
-    private readonly CheckpointTracker _tracker;
-    private readonly List<SourceRejection> _rejections = [];
+    private readonly FileSourceLedger _ledger;
 
     /// <summary>Creates the source; the file is opened by <see cref="ReadAsync"/>.</summary>
     /// <param name="path">The CSV file (UTF-8).</param>
@@ -36,9 +32,7 @@ public sealed class CsvFileSource<T> : IStreamSource<T>
         FilePath = path;
         _map = map;
         Name = _options.Name ?? Path.GetFileName(path);
-        _logger = logger ?? NullLogger.Instance;
-        _instruments = SinkInstruments.ForSource(Name, "csv");
-        _tracker = new CheckpointTracker(_options.StartAfterLine);
+        _ledger = new FileSourceLedger(Name, "csv", _options.StartAfterLine, logger ?? NullLogger.Instance);
     }
 
     /// <inheritdoc />
@@ -48,19 +42,10 @@ public sealed class CsvFileSource<T> : IStreamSource<T>
     public string FilePath { get; }
 
     /// <summary>The last line before the first record not yet acknowledged or rejected: resume after it.</summary>
-    public long Checkpoint => _tracker.Checkpoint;
+    public long Checkpoint => _ledger.Checkpoint;
 
     /// <summary>Rows rejected so far, by the source (bad rows with <see cref="BadRecordHandling.Reject"/>) or by the engine.</summary>
-    public IReadOnlyList<SourceRejection> Rejections
-    {
-        get
-        {
-            lock (_rejections)
-            {
-                return _rejections.ToArray();
-            }
-        }
-    }
+    public IReadOnlyList<SourceRejection> Rejections => _ledger.Rejections;
 
     /// <inheritdoc />
     public async IAsyncEnumerable<SourceItem<T>> ReadAsync([EnumeratorCancellation] CancellationToken cancellationToken)
@@ -111,7 +96,7 @@ public sealed class CsvFileSource<T> : IStreamSource<T>
             }
             catch (FileSourceException exception) when (_options.OnBadRecord == BadRecordHandling.Reject)
             {
-                RejectBadRow(row.Line, exception.Message);
+                _ledger.RejectBadLine(row.Line, exception.Message);
                 continue;
             }
             catch (Exception exception) when (exception is not FileSourceException and not OperationCanceledException)
@@ -122,12 +107,11 @@ public sealed class CsvFileSource<T> : IStreamSource<T>
                     throw error;
                 }
 
-                RejectBadRow(row.Line, error.Message);
+                _ledger.RejectBadLine(row.Line, error.Message);
                 continue;
             }
 
-            _tracker.Delivered(row.Line);
-            _instruments.Read();
+            _ledger.Delivered(row.Line);
             yield return new SourceItem<T>(value, row.Line);
         }
     }
@@ -135,33 +119,14 @@ public sealed class CsvFileSource<T> : IStreamSource<T>
     /// <inheritdoc />
     public ValueTask AcknowledgeAsync(long position, CancellationToken cancellationToken)
     {
-        _tracker.Settle(position, Name);
+        _ledger.Acknowledge(position);
         return ValueTask.CompletedTask;
     }
 
     /// <inheritdoc />
     public ValueTask RejectAsync(long position, Exception error, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(error);
-        _tracker.Settle(position, Name);
-        Record(position, error.Message);
+        _ledger.Reject(position, error);
         return ValueTask.CompletedTask;
-    }
-
-    private void RejectBadRow(long line, string reason)
-    {
-        _tracker.Skipped(line);
-        Record(line, reason);
-    }
-
-    private void Record(long line, string reason)
-    {
-        lock (_rejections)
-        {
-            _rejections.Add(new SourceRejection(line, reason));
-        }
-
-        _instruments.Rejected();
-        SinkLog.SourceRejected(_logger, Name, line, reason);
     }
 }

@@ -6,7 +6,6 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using NgsiFlow.Engine;
 using NgsiFlow.Sinks.Files.Internal;
-using NgsiFlow.Sinks.Internal;
 
 namespace NgsiFlow.Sinks.Files;
 
@@ -19,10 +18,7 @@ public sealed class JsonLinesFileSource<T> : IStreamSource<T>
 {
     private readonly Func<ReadOnlySpan<byte>, T?> _deserialize;
     private readonly FileSourceOptions _options;
-    private readonly ILogger _logger;
-    private readonly SinkInstruments _instruments;
-    private readonly CheckpointTracker _tracker;
-    private readonly List<SourceRejection> _rejections = [];
+    private readonly FileSourceLedger _ledger;
 
     /// <summary>Creates a source deserializing lines with System.Text.Json metadata (source-generated or reflection).</summary>
     /// <param name="path">The file (UTF-8).</param>
@@ -48,9 +44,7 @@ public sealed class JsonLinesFileSource<T> : IStreamSource<T>
         FilePath = path;
         _deserialize = deserialize;
         Name = _options.Name ?? Path.GetFileName(path);
-        _logger = logger ?? NullLogger.Instance;
-        _instruments = SinkInstruments.ForSource(Name, "jsonl");
-        _tracker = new CheckpointTracker(_options.StartAfterLine);
+        _ledger = new FileSourceLedger(Name, "jsonl", _options.StartAfterLine, logger ?? NullLogger.Instance);
     }
 
     /// <inheritdoc />
@@ -60,19 +54,10 @@ public sealed class JsonLinesFileSource<T> : IStreamSource<T>
     public string FilePath { get; }
 
     /// <summary>The last line before the first record not yet acknowledged or rejected: resume after it.</summary>
-    public long Checkpoint => _tracker.Checkpoint;
+    public long Checkpoint => _ledger.Checkpoint;
 
     /// <summary>Lines rejected so far, by the source (with <see cref="BadRecordHandling.Reject"/>) or by the engine.</summary>
-    public IReadOnlyList<SourceRejection> Rejections
-    {
-        get
-        {
-            lock (_rejections)
-            {
-                return _rejections.ToArray();
-            }
-        }
-    }
+    public IReadOnlyList<SourceRejection> Rejections => _ledger.Rejections;
 
     /// <inheritdoc />
     public async IAsyncEnumerable<SourceItem<T>> ReadAsync([EnumeratorCancellation] CancellationToken cancellationToken)
@@ -118,13 +103,11 @@ public sealed class JsonLinesFileSource<T> : IStreamSource<T>
                     throw error;
                 }
 
-                _tracker.Skipped(lineNumber);
-                Record(lineNumber, error.Message);
+                _ledger.RejectBadLine(lineNumber, error.Message);
                 continue;
             }
 
-            _tracker.Delivered(lineNumber);
-            _instruments.Read();
+            _ledger.Delivered(lineNumber);
             yield return new SourceItem<T>(value!, lineNumber);
         }
     }
@@ -132,16 +115,14 @@ public sealed class JsonLinesFileSource<T> : IStreamSource<T>
     /// <inheritdoc />
     public ValueTask AcknowledgeAsync(long position, CancellationToken cancellationToken)
     {
-        _tracker.Settle(position, Name);
+        _ledger.Acknowledge(position);
         return ValueTask.CompletedTask;
     }
 
     /// <inheritdoc />
     public ValueTask RejectAsync(long position, Exception error, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(error);
-        _tracker.Settle(position, Name);
-        Record(position, error.Message);
+        _ledger.Reject(position, error);
         return ValueTask.CompletedTask;
     }
 
@@ -149,16 +130,5 @@ public sealed class JsonLinesFileSource<T> : IStreamSource<T>
     {
         ArgumentNullException.ThrowIfNull(typeInfo);
         return bytes => JsonSerializer.Deserialize(bytes, typeInfo);
-    }
-
-    private void Record(long line, string reason)
-    {
-        lock (_rejections)
-        {
-            _rejections.Add(new SourceRejection(line, reason));
-        }
-
-        _instruments.Rejected();
-        SinkLog.SourceRejected(_logger, Name, line, reason);
     }
 }

@@ -11,6 +11,9 @@ namespace NgsiFlow.Engine.Operators.KeyBy;
 internal sealed class PartitionOperator<T> : ChunkObserver<T>
 {
     private readonly ChunkObserver<T>[] _lanes;
+
+    // Watermarks, ticks and completion are not partitioned: every lane gets each one, in lane order.
+    private readonly MulticastObserver<T> _everyLane;
     private readonly Func<T, uint>? _keyHash;
     private readonly ChunkPool<T> _pool;
     private readonly Chunk<T>?[] _parts;
@@ -19,6 +22,7 @@ internal sealed class PartitionOperator<T> : ChunkObserver<T>
     public PartitionOperator(ChunkObserver<T>[] lanes, Func<T, uint>? keyHash, ChunkPool<T> pool)
     {
         _lanes = lanes;
+        _everyLane = new MulticastObserver<T>(lanes);
         _keyHash = keyHash;
         _pool = pool;
         _parts = new Chunk<T>?[lanes.Length];
@@ -71,32 +75,11 @@ internal sealed class PartitionOperator<T> : ChunkObserver<T>
         }
     }
 
-    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
-    public override async ValueTask OnWatermarkAsync(long watermark, CancellationToken cancellationToken)
-    {
-        foreach (var lane in _lanes)
-        {
-            await lane.OnWatermarkAsync(watermark, cancellationToken).ConfigureAwait(false);
-        }
-    }
+    public override ValueTask OnWatermarkAsync(long watermark, CancellationToken cancellationToken) => _everyLane.OnWatermarkAsync(watermark, cancellationToken);
 
-    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
-    public override async ValueTask OnTickAsync(long now, CancellationToken cancellationToken)
-    {
-        foreach (var lane in _lanes)
-        {
-            await lane.OnTickAsync(now, cancellationToken).ConfigureAwait(false);
-        }
-    }
+    public override ValueTask OnTickAsync(long now, CancellationToken cancellationToken) => _everyLane.OnTickAsync(now, cancellationToken);
 
-    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
-    public override async ValueTask OnCompletedAsync(CancellationToken cancellationToken)
-    {
-        foreach (var lane in _lanes)
-        {
-            await lane.OnCompletedAsync(cancellationToken).ConfigureAwait(false);
-        }
-    }
+    public override ValueTask OnCompletedAsync(CancellationToken cancellationToken) => _everyLane.OnCompletedAsync(cancellationToken);
 
     /// <summary>Builds <paramref name="parallelism"/> lanes, each running what <paramref name="buildLane"/> creates.</summary>
     public static ChunkObserver<T> Create(
