@@ -29,10 +29,11 @@ public sealed class BrokerOptions
     public int NotificationSendersPerSubscription { get; set; } = 8;
 
     /// <summary>
-    /// Queued notifications to one plain-http receiver sent pipelined on one keep-alive connection (HTTP/1.1 receivers
-    /// answer pipelined requests in order). 1 sends them one by one, as Orion does. Default 16.
+    /// Queued notifications to one plain-http receiver sent pipelined on one keep-alive connection. 1 (the default)
+    /// sends them one by one, as Orion does, which every receiver handles; raise it only for receivers known to answer
+    /// pipelined HTTP/1.1 requests correctly (Kestrel, NgsiFlow's receiver): many HTTP servers stall on them.
     /// </summary>
-    public int NotificationPipelineDepth { get; set; } = 16;
+    public int NotificationPipelineDepth { get; set; } = 1;
 
     /// <summary>Notification requests in flight across all subscriptions. Default 128.</summary>
     public int MaxConcurrentNotifications { get; set; } = 128;

@@ -33,17 +33,19 @@ internal static class BenchBrokerCommand
         var seconds = new Option<int>("--seconds") { Description = "Measured duration.", DefaultValueFactory = _ => 10 };
         var store = new Option<string>("--store") { Description = "memory or postgres.", DefaultValueFactory = _ => "memory" };
         var postgres = new Option<string?>("--postgres") { Description = "Npgsql connection string for --store postgres." };
+        var pipeline = new Option<int>("--pipeline-depth") { Description = "Notifications pipelined per connection to the counting receiver (1 = one by one, the broker's default).", DefaultValueFactory = _ => 1 };
         var command = new Command("broker", "Attribute PATCH throughput of the embedded broker with one subscription notifying a local receiver.");
         command.Options.Add(entities);
         command.Options.Add(clients);
         command.Options.Add(seconds);
         command.Options.Add(store);
         command.Options.Add(postgres);
+        command.Options.Add(pipeline);
         command.SetAction(async (parseResult, cancellationToken) =>
         {
             var output = parseResult.InvocationConfiguration.Output;
             var error = parseResult.InvocationConfiguration.Error;
-            var settings = new Settings(parseResult.GetValue(entities), parseResult.GetValue(clients), parseResult.GetValue(seconds), parseResult.GetValue(store) ?? "memory", parseResult.GetValue(postgres));
+            var settings = new Settings(parseResult.GetValue(entities), parseResult.GetValue(clients), parseResult.GetValue(seconds), parseResult.GetValue(store) ?? "memory", parseResult.GetValue(postgres), parseResult.GetValue(pipeline));
             if (settings.Entities < 1 || settings.Clients < 1 || settings.Seconds < 1 || settings.Store is not ("memory" or "postgres"))
             {
                 await error.WriteLineAsync("--entities, --clients and --seconds must be positive; --store memory or postgres.").ConfigureAwait(false);
@@ -64,7 +66,7 @@ internal static class BenchBrokerCommand
         return command;
     }
 
-    private sealed record Settings(int Entities, int Clients, int Seconds, string Store, string? Postgres);
+    private sealed record Settings(int Entities, int Clients, int Seconds, string Store, string? Postgres, int PipelineDepth);
 
     private static async Task RunAsync(Settings settings, TextWriter output, CancellationToken cancellationToken)
     {
@@ -74,6 +76,7 @@ internal static class BenchBrokerCommand
             Port = 0,
             Store = settings.Store == "postgres" ? BrokerStoreKind.Postgres : BrokerStoreKind.Memory,
             PostgresConnectionString = settings.Postgres,
+            NotificationPipelineDepth = settings.PipelineDepth,
         }, cancellationToken).ConfigureAwait(false);
         using var handler = new SocketsHttpHandler { MaxConnectionsPerServer = settings.Clients, PooledConnectionIdleTimeout = TimeSpan.FromMinutes(5), UseProxy = false };
         using var client = new HttpClient(handler) { BaseAddress = broker.BaseAddress };
