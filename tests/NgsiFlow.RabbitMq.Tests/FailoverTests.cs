@@ -66,7 +66,7 @@ public sealed class FailoverTests(RabbitMqFixture rabbit, ITestOutputHelper outp
             }
 
             var survivors = workers.Where(w => w != victim).ToList();
-            await WaitAsync(async () => (await SumsAsync(http)).All(s => s.Count == updates), TimeSpan.FromSeconds(150), "every entity's last result to be written back",
+            await WaitForWriteBacksAsync(http, updates, "every entity's last result to be written back",
                 () => $"entities behind: {string.Join(", ", SumsAsync(http).Result.Where(s => s.Count != updates).Take(10))}");
 
             var sums = await SumsAsync(http);
@@ -180,7 +180,7 @@ public sealed class FailoverTests(RabbitMqFixture rabbit, ITestOutputHelper outp
             await restarted.WaitForLineAsync(l => l.Contains("ready", StringComparison.Ordinal), ProcessStart, "its ready line");
             await Task.WhenAll(senders);
 
-            await WaitAsync(async () => (await SumsAsync(http)).All(s => s.Count == updates), TimeSpan.FromSeconds(120), "every update answered 2xx to be processed and written back",
+            await WaitForWriteBacksAsync(http, updates, "every update answered 2xx to be processed and written back",
                 () => $"entities behind: {string.Join(", ", SumsAsync(http).Result.Where(s => s.Count != updates).Take(10))}");
             foreach (var s in await SumsAsync(http))
             {
@@ -278,6 +278,38 @@ public sealed class FailoverTests(RabbitMqFixture rabbit, ITestOutputHelper outp
         }
 
         return finals;
+    }
+
+    // Waits while the written-back counts keep climbing: on a loaded two-core machine the rate varies a lot, but a
+    // minute without any progress means something is stuck, and ten minutes in all is a hard stop.
+    private static async Task WaitForWriteBacksAsync(HttpClient http, int updates, string what, Func<string> state)
+    {
+        var start = DateTime.UtcNow;
+        var lastProgress = start;
+        var last = -1L;
+        while (true)
+        {
+            var sums = await SumsAsync(http);
+            if (sums.All(s => s.Count == updates))
+            {
+                return;
+            }
+
+            var total = sums.Sum(s => (long)s.Count);
+            var now = DateTime.UtcNow;
+            if (total != last)
+            {
+                last = total;
+                lastProgress = now;
+            }
+
+            if (now - lastProgress > TimeSpan.FromSeconds(60) || now - start > TimeSpan.FromMinutes(10))
+            {
+                throw new TimeoutException($"Gave up waiting for {what} after {(now - start).TotalSeconds:0} s ({(now - lastProgress).TotalSeconds:0} s without progress, {total} results so far); now: {state()}");
+            }
+
+            await Task.Delay(200);
+        }
     }
 
     private static Task WaitAsync(Func<bool> condition, TimeSpan timeout, string what, Func<string> state) =>
