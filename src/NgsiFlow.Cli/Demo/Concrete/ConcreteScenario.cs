@@ -89,6 +89,7 @@ internal sealed partial class ConcreteScenario : IDemoScenario, IAsyncDisposable
                 dashboard.Written(ids[update % ids.Length], data.Rows[update % data.Count], actual, predicted, mae, update);
         }
 
+        await WarmUpAsync(_admin, data, updates, cancellationToken).ConfigureAwait(false);
         context.Progress.Start(updates);
         using var reporter = new Timer(_ =>
         {
