@@ -3,6 +3,7 @@ using NgsiFlow.Cli.Pipelines.Detector;
 using NgsiFlow.IntegrationTests.Demo;
 using NgsiFlow.IntegrationTests.Infrastructure;
 using NgsiFlow.Sinks.RabbitMq;
+using NgsiFlow.Testing;
 
 namespace NgsiFlow.IntegrationTests.Pipelines;
 

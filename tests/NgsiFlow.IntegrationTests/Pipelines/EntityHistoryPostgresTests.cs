@@ -4,6 +4,7 @@ using NgsiFlow.Engine;
 using NgsiFlow.IntegrationTests.Infrastructure;
 using NgsiFlow.Ngsi;
 using NgsiFlow.Sinks.PostgreSql;
+using NgsiFlow.Testing;
 using Npgsql;
 
 namespace NgsiFlow.IntegrationTests.Pipelines;

@@ -4,6 +4,7 @@ using NgsiFlow.Engine;
 using NgsiFlow.Sinks.InfluxDb;
 using NgsiFlow.Sinks.Tests.Compliance;
 using NgsiFlow.Sinks.Tests.Infrastructure;
+using NgsiFlow.Testing;
 
 namespace NgsiFlow.Sinks.Tests.InfluxDb;
 

@@ -1,5 +1,6 @@
 using NgsiFlow.Sinks.InfluxDb;
 using NgsiFlow.Sinks.Tests.Infrastructure;
+using NgsiFlow.Testing;
 
 namespace NgsiFlow.Sinks.Tests.InfluxDb;
 

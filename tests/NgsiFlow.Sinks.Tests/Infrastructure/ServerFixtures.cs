@@ -2,36 +2,7 @@ using NgsiFlow.Testing;
 
 namespace NgsiFlow.Sinks.Tests.Infrastructure;
 
-/// <summary>One InfluxDB server for every test of the assembly that needs one.</summary>
-public sealed class InfluxDbFixture : IAsyncLifetime
-{
-    internal InfluxDbServer Server { get; private set; } = null!;
-
-    public async Task InitializeAsync() => Server = await InfluxDbServer.StartAsync();
-
-    public async Task DisposeAsync() => await Server.DisposeAsync();
-}
-
-/// <summary>One PostgreSQL server for every test of the assembly that needs one.</summary>
-public sealed class PostgresFixture : IAsyncLifetime
-{
-    internal PostgresServer Server { get; private set; } = null!;
-
-    public async Task InitializeAsync() => Server = await PostgresServer.StartAsync();
-
-    public async Task DisposeAsync() => await Server.DisposeAsync();
-}
-
-/// <summary>One RabbitMQ node for every test of the assembly that needs one (it takes seconds to start).</summary>
-public sealed class RabbitMqFixture : IAsyncLifetime
-{
-    internal RabbitMqServer Server { get; private set; } = null!;
-
-    public async Task InitializeAsync() => Server = await RabbitMqServer.StartAsync();
-
-    public async Task DisposeAsync() => await Server.DisposeAsync();
-}
-
+// The fixtures themselves are shared by every test project: tests/Shared/Servers/ServerFixtures.cs.
 [CollectionDefinition(Name)]
 public sealed class InfluxDbCollection : ICollectionFixture<InfluxDbFixture>
 {

@@ -1,4 +1,5 @@
 using System.Globalization;
+using NgsiFlow.Testing;
 using Npgsql;
 using NgsiFlow.Engine;
 using NgsiFlow.Sinks.PostgreSql;

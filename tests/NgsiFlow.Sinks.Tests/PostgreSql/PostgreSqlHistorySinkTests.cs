@@ -1,3 +1,4 @@
+using NgsiFlow.Testing;
 using Npgsql;
 using NgsiFlow.Sinks.PostgreSql;
 using NgsiFlow.Sinks.Tests.Infrastructure;

@@ -3,6 +3,7 @@ using NgsiFlow.Engine;
 using NgsiFlow.Sinks.RabbitMq;
 using NgsiFlow.Sinks.Tests.Compliance;
 using NgsiFlow.Sinks.Tests.Infrastructure;
+using NgsiFlow.Testing;
 
 namespace NgsiFlow.Sinks.Tests.RabbitMq;
 

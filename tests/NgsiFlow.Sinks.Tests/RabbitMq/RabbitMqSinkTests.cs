@@ -1,6 +1,7 @@
 using System.Text;
 using NgsiFlow.Sinks.RabbitMq;
 using NgsiFlow.Sinks.Tests.Infrastructure;
+using NgsiFlow.Testing;
 using RabbitMQ.Client;
 
 namespace NgsiFlow.Sinks.Tests.RabbitMq;

@@ -2,6 +2,7 @@ using System.Text;
 using NgsiFlow.Engine;
 using NgsiFlow.Sinks.RabbitMq;
 using NgsiFlow.Sinks.Tests.Infrastructure;
+using NgsiFlow.Testing;
 using RabbitMQ.Client;
 
 namespace NgsiFlow.Sinks.Tests.RabbitMq;
