@@ -9,6 +9,7 @@ public sealed partial class RabbitMqWorker
 {
     private static readonly TimeSpan ResubscribeDelay = TimeSpan.FromSeconds(1);
     private static readonly TimeSpan RebalanceInterval = TimeSpan.FromSeconds(1);
+    private static readonly TimeSpan EmptyStateRetry = TimeSpan.FromSeconds(1);
 
     private async Task SubscribeAsync(PartitionSlot slot, CancellationToken cancellationToken)
     {
@@ -19,8 +20,14 @@ public sealed partial class RabbitMqWorker
         channel.ChannelShutdownAsync += (_, e) =>
         {
             // With automatic recovery the channel comes back with new delivery tags: the partition starts over from
-            // its checkpoint when RabbitMQ delivers again.
+            // its checkpoint when RabbitMQ delivers again. A channel RabbitMQ closed for an error of its own is not
+            // recovered: the partition is subscribed again on a new one.
             AbandonSlot(slot, channel, e.ReplyText);
+            if (e.Initiator == ShutdownInitiator.Peer && _connection.IsOpen && !_stopping.IsCancellationRequested)
+            {
+                _ = RetireAsync(slot, channel);
+            }
+
             return Task.CompletedTask;
         };
         var consumer = new AsyncEventingBasicConsumer(channel);
@@ -52,28 +59,80 @@ public sealed partial class RabbitMqWorker
         var runner = slot.Runner;
         if (runner is null || runner.IsAbandoned || !ReferenceEquals(runner.Channel, channel))
         {
-            if (_stopping.IsCancellationRequested)
+            runner = await TakeOverAsync(slot, channel, delivery.Redelivered).ConfigureAwait(false);
+            if (runner is null)
             {
                 return;
+            }
+        }
+
+        runner.Post(delivery);
+    }
+
+    private async Task<PartitionRunner?> TakeOverAsync(PartitionSlot slot, IChannel channel, bool hadOwner)
+    {
+        // Under the slot's lock, so that a release or a retirement of this channel, which takes the same lock, either
+        // happens first (then no runner starts on the channel: its messages go back to the queue, and the partition's
+        // checkpoint is not read here while the next owner reads it) or waits until this runner is in place.
+        try
+        {
+            await slot.Lock.WaitAsync(_stopping.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            return null;
+        }
+
+        var retire = false;
+        try
+        {
+            if (!ReferenceEquals(slot.Channel, channel) || !channel.IsOpen || _stopping.IsCancellationRequested)
+            {
+                return null;
+            }
+
+            var runner = slot.Runner;
+            if (runner is { IsAbandoned: false } && ReferenceEquals(runner.Channel, channel))
+            {
+                return runner;
+            }
+
+            if (runner is not null)
+            {
+                // A runner abandoned with its channel (a recovered connection): its checkpoint loop must be over
+                // before the checkpoint is read again, or a late checkpoint of it could replace a newer one.
+                await runner.WhenStoppedAsync().ConfigureAwait(false);
             }
 
             try
             {
-                runner = await PartitionRunner.StartAsync(this, slot.Partition, channel, _stopping.Token).ConfigureAwait(false);
+                runner = await PartitionRunner.StartAsync(this, slot.Partition, channel, hadOwner, _stopping.Token).ConfigureAwait(false);
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
                 // Could not read the checkpoint or restore it: give the partition back and try again later.
                 RabbitMqLog.Abandoned(_logger, Job.Name, slot.Partition, "start failed: " + ex.Message);
-                _ = ResubscribeAsync(slot, channel);
-                return;
+                slot.Channel = null;
+                retire = true;
+                return null;
+            }
+            catch (OperationCanceledException)
+            {
+                return null;
             }
 
             slot.Runner = runner;
             Interlocked.Increment(ref Counters.Takeovers);
+            return runner;
         }
-
-        runner.Post(delivery);
+        finally
+        {
+            slot.Lock.Release();
+            if (retire)
+            {
+                _ = ResubscribeAsync(slot, channel);
+            }
+        }
     }
 
     internal void OnRunnerEnded(PartitionRunner runner, Exception? error)
@@ -91,7 +150,7 @@ public sealed partial class RabbitMqWorker
         }
 
         RabbitMqLog.Abandoned(_logger, Job.Name, runner.Partition, error?.Message ?? "the job ended");
-        _ = ResubscribeAsync(slot, runner.Channel);
+        _ = RetireAsync(slot, runner.Channel);
     }
 
     private void AbandonSlot(PartitionSlot slot, IChannel channel, string reason)
@@ -111,6 +170,36 @@ public sealed partial class RabbitMqWorker
         }
     }
 
+    /// <summary>Takes the slot's channel out of use (no runner starts on it any more), then closes it and subscribes again.</summary>
+    private async Task RetireAsync(PartitionSlot slot, IChannel channel)
+    {
+        try
+        {
+            await slot.Lock.WaitAsync(_stopping.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            return;
+        }
+
+        try
+        {
+            if (!ReferenceEquals(slot.Channel, channel))
+            {
+                // Already retired (a release or another failure took care of it).
+                return;
+            }
+
+            slot.Channel = null;
+        }
+        finally
+        {
+            slot.Lock.Release();
+        }
+
+        await ResubscribeAsync(slot, channel).ConfigureAwait(false);
+    }
+
     private async Task ResubscribeAsync(PartitionSlot slot, IChannel channel)
     {
         // Closing the channel returns the partition's unacknowledged messages to the queue (and the partition to
@@ -118,6 +207,14 @@ public sealed partial class RabbitMqWorker
         try
         {
             await channel.CloseAsync().ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is AlreadyClosedException or OperationInterruptedException or IOException or ObjectDisposedException)
+        {
+            // Closed already.
+        }
+
+        try
+        {
             await Task.Delay(ResubscribeDelay, _stopping.Token).ConfigureAwait(false);
             await SubscribeAsync(slot, _stopping.Token).ConfigureAwait(false);
         }
@@ -127,7 +224,30 @@ public sealed partial class RabbitMqWorker
         }
     }
 
-    internal async Task<CheckpointRecord?> LoadCheckpointAsync(int partition, CancellationToken cancellationToken)
+    /// <summary>
+    /// Reads a partition's latest checkpoint (the one message of its state queue) and puts it straight back. Only the
+    /// partition's owner reads or writes it: a checkpoint stored while another reader holds the message would be lost
+    /// when that reader puts the older one back (RabbitMQ then drops the newer to keep the queue's length at one).
+    /// When the partition's first delivery was a redelivery (it had an owner before) and the queue answers empty, the
+    /// read is repeated for a while: an owner that died in the middle of its own read holds the message until RabbitMQ
+    /// has noticed that its connection is gone.
+    /// </summary>
+    internal async Task<CheckpointRecord?> LoadCheckpointAsync(int partition, bool hadOwner, CancellationToken cancellationToken)
+    {
+        var deadline = DateTime.UtcNow + (hadOwner ? EmptyStateRetry : TimeSpan.Zero);
+        while (true)
+        {
+            var record = await ReadCheckpointAsync(partition, cancellationToken).ConfigureAwait(false);
+            if (record is not null || DateTime.UtcNow >= deadline)
+            {
+                return record;
+            }
+
+            await Task.Delay(TimeSpan.FromMilliseconds(100), cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private async Task<CheckpointRecord?> ReadCheckpointAsync(int partition, CancellationToken cancellationToken)
     {
         await _stateLock.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
@@ -138,11 +258,18 @@ public sealed partial class RabbitMqWorker
                 return null;
             }
 
-            // Put it straight back: the state queue keeps only the latest checkpoint, which stays there until the
-            // next one replaces it.
-            var record = CheckpointRecord.FromBytes(result.Body.Span);
-            await _stateChannel.BasicNackAsync(result.DeliveryTag, multiple: false, requeue: true, cancellationToken).ConfigureAwait(false);
-            return record;
+            try
+            {
+                return CheckpointRecord.FromBytes(result.Body.Span);
+            }
+            catch (Exception e) when (e is System.Text.Json.JsonException or NotSupportedException)
+            {
+                throw new InvalidDataException($"The state queue {Topology.StateQueue(partition)} holds a message that is not an NgsiFlow checkpoint: {e.Message}", e);
+            }
+            finally
+            {
+                await _stateChannel.BasicNackAsync(result.DeliveryTag, multiple: false, requeue: true, cancellationToken).ConfigureAwait(false);
+            }
         }
         finally
         {
@@ -150,14 +277,23 @@ public sealed partial class RabbitMqWorker
         }
     }
 
-    internal async Task StoreCheckpointAsync(int partition, byte[] record, CancellationToken cancellationToken)
+    /// <summary>Stores a checkpoint of <paramref name="owner"/>'s partition, unless the runner was abandoned meanwhile
+    /// (its channel is gone, so the partition may have a new owner reading the state queue).</summary>
+    /// <returns>Whether it was stored (RabbitMQ confirmed it).</returns>
+    internal async Task<bool> StoreCheckpointAsync(PartitionRunner owner, byte[] record, CancellationToken cancellationToken)
     {
         var properties = new BasicProperties { DeliveryMode = DeliveryModes.Persistent, ContentType = "application/json", Type = "ngsiflow-checkpoint" };
         await _stateLock.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
+            if (owner.IsAbandoned)
+            {
+                return false;
+            }
+
             // Awaiting the publish waits for RabbitMQ's confirm: the checkpoint is durable before any acknowledgement.
-            await _stateChannel.BasicPublishAsync(string.Empty, Topology.StateQueue(partition), mandatory: true, properties, record, cancellationToken).ConfigureAwait(false);
+            await _stateChannel.BasicPublishAsync(string.Empty, Topology.StateQueue(owner.Partition), mandatory: true, properties, record, cancellationToken).ConfigureAwait(false);
+            return true;
         }
         finally
         {
@@ -207,14 +343,45 @@ public sealed partial class RabbitMqWorker
 
     private async Task ReleaseAsync(PartitionSlot slot, CancellationToken cancellationToken)
     {
-        if (slot.Runner is not { IsAbandoned: false } runner)
+        var runner = await RetireForReleaseAsync(slot, cancellationToken).ConfigureAwait(false);
+        if (runner is null)
         {
             return;
         }
 
-        await runner.ReleaseAsync(cancellationToken).ConfigureAwait(false);
-        Interlocked.Increment(ref Counters.Released);
+        try
+        {
+            await runner.ReleaseAsync(cancellationToken).ConfigureAwait(false);
+            Interlocked.Increment(ref Counters.Released);
+        }
+        catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            // The channel is closed all the same: the next owner processes what this one did not acknowledge.
+            RabbitMqLog.CheckpointFailed(_logger, Job.Name, slot.Partition, e.Message);
+        }
+
         await SubscribeAsync(slot, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Takes the slot's channel out of use before its runner is released: no other runner starts on it.</summary>
+    /// <returns>The runner to release, or null when the slot has none running.</returns>
+    private async Task<PartitionRunner?> RetireForReleaseAsync(PartitionSlot slot, CancellationToken cancellationToken)
+    {
+        await slot.Lock.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            if (slot.Runner is not { IsAbandoned: false } runner || !ReferenceEquals(slot.Channel, runner.Channel))
+            {
+                return null;
+            }
+
+            slot.Channel = null;
+            return runner;
+        }
+        finally
+        {
+            slot.Lock.Release();
+        }
     }
 
     private sealed class PartitionSlot(int partition)
@@ -226,5 +393,8 @@ public sealed partial class RabbitMqWorker
         public string? ConsumerTag { get; set; }
 
         public PartitionRunner? Runner { get; set; }
+
+        /// <summary>Serialises starting a runner on the slot's channel with retiring that channel.</summary>
+        public SemaphoreSlim Lock { get; } = new(1, 1);
     }
 }

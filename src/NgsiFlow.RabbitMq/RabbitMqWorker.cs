@@ -153,7 +153,8 @@ public sealed partial class RabbitMqWorker : IAsyncDisposable
         await _rebalance.ConfigureAwait(false);
         foreach (var slot in _slots)
         {
-            if (slot.Runner is { IsAbandoned: false } runner)
+            var channel = slot.Channel;
+            if (await RetireForReleaseAsync(slot, cancellationToken).ConfigureAwait(false) is { } runner)
             {
                 try
                 {
@@ -162,11 +163,10 @@ public sealed partial class RabbitMqWorker : IAsyncDisposable
                 catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
                 {
                     RabbitMqLog.CheckpointFailed(_logger, Job.Name, slot.Partition, e.Message);
-                    runner.Abandon();
                 }
             }
 
-            if (slot.Channel is { IsOpen: true } channel)
+            if (channel is { IsOpen: true })
             {
                 await channel.CloseAsync(cancellationToken).ConfigureAwait(false);
             }

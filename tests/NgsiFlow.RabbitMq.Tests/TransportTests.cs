@@ -212,6 +212,71 @@ public sealed class TransportTests(RabbitMqFixture rabbit)
         results.Select(r => r.Count).ShouldBe([1L, 2L, 3L]);
     }
 
+    [Fact]
+    public async Task Workers_handing_partitions_over_again_and_again_under_traffic_keep_every_count()
+    {
+        // Workers join and leave while updates stream in: every join makes the others release partitions (a final
+        // checkpoint, then the channel closes with deliveries still arriving), every stop releases all of its own.
+        const int entities = 20;
+        const int updates = 100;
+        var prefix = NewPrefix();
+        var results = new ConcurrentQueue<(string Entity, long Count)>();
+        var job = CountingJob("handover", results);
+        var options = Options(prefix, 4);
+        await using var target = await RabbitMqNotificationTarget.StartAsync(options, job, CancellationToken.None);
+        var workers = new List<RabbitMqWorker> { await RabbitMqWorker.StartAsync(options, job, new WorkerContext(null), CancellationToken.None) };
+        try
+        {
+            var publishing = Task.Run(async () =>
+            {
+                for (var seq = 1; seq <= updates; seq++)
+                {
+                    for (var i = 0; i < entities; i++)
+                    {
+                        await PublishAsync(target, "handover", "E" + i.ToString(System.Globalization.CultureInfo.InvariantCulture), seq);
+                    }
+
+                    await Task.Delay(50);
+                }
+            });
+
+            var handOvers = 0;
+            while (!publishing.IsCompleted)
+            {
+                await Task.Delay(700);
+                workers.Add(await RabbitMqWorker.StartAsync(options, job, new WorkerContext(null), CancellationToken.None));
+                await Task.Delay(700);
+                if (workers.Count > 1)
+                {
+                    await workers[0].StopAsync(CancellationToken.None);
+                    await workers[0].DisposeAsync();
+                    workers.RemoveAt(0);
+                }
+
+                handOvers++;
+            }
+
+            await publishing;
+            await WaitUntilAsync(() => results.Count(r => r.Count == updates) >= entities && rabbit.Queues(prefix + ".handover.p").All(q => q.Ready == 0 && q.Unacknowledged == 0), "every entity's last update to be counted and everything acknowledged");
+
+            handOvers.ShouldBeGreaterThan(2);
+            foreach (var group in results.GroupBy(r => r.Entity))
+            {
+                group.Max(r => r.Count).ShouldBe(updates, $"{group.Key}: every update counted once in the state, across the hand-overs");
+                group.Select(r => r.Count).Distinct().Order().ShouldBe(Enumerable.Range(1, updates).Select(k => (long)k), group.Key);
+            }
+
+            results.Select(r => r.Entity).Distinct().Count().ShouldBe(entities);
+        }
+        finally
+        {
+            foreach (var worker in workers)
+            {
+                await worker.DisposeAsync();
+            }
+        }
+    }
+
     private static DistributedJob CountingJob(string name, ConcurrentQueue<(string Entity, long Count)> results) => new(name, (input, _) => input
         .KeyBy(e => e.EntityId)
         .Process<string, NgsiEvent, long, (string, long)>(_ => 0, (string key, ref long count, NgsiEvent e, Emitter<(string, long)> output) =>
@@ -232,10 +297,15 @@ public sealed class TransportTests(RabbitMqFixture rabbit)
     {
         for (var seq = from; seq <= to; seq++)
         {
-            var entity = new NgsiV2Entity("E1", "Thing", new NgsiV2AttributeCollection([new NgsiV2Attribute("seq", NgsiValue.FromNumber(seq), "Number")]));
-            var e = new NgsiEvent(job, entity, FiwareContext.Default, NotificationFormat.V2Normalized, null, null, DateTimeOffset.UtcNow);
-            await target.AcceptAsync(new NotificationBatch(job, new NgsiV2Notification(NotificationFormat.V2Normalized, FiwareContext.Default, [entity]), [e]), CancellationToken.None);
+            await PublishAsync(target, job, "E1", seq);
         }
+    }
+
+    private static async Task PublishAsync(RabbitMqNotificationTarget target, string job, string id, int seq)
+    {
+        var entity = new NgsiV2Entity(id, "Thing", new NgsiV2AttributeCollection([new NgsiV2Attribute("seq", NgsiValue.FromNumber(seq), "Number")]));
+        var e = new NgsiEvent(job, entity, FiwareContext.Default, NotificationFormat.V2Normalized, null, null, DateTimeOffset.UtcNow);
+        await target.AcceptAsync(new NotificationBatch(job, new NgsiV2Notification(NotificationFormat.V2Normalized, FiwareContext.Default, [entity]), [e]), CancellationToken.None);
     }
 
     private static async Task WaitUntilAsync(Func<bool> condition, string what)

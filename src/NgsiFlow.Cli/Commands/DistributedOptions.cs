@@ -80,7 +80,13 @@ internal sealed class DistributedOptions
         var level = Enum.TryParse<Microsoft.Extensions.Logging.LogLevel>(parseResult.GetValue(LogLevel), ignoreCase: true, out var l) ? l : Microsoft.Extensions.Logging.LogLevel.Warning;
         return LoggerFactory.Create(b => b
             .SetMinimumLevel(level)
-            .AddSimpleConsole(o => o.SingleLine = true)
+            .AddSimpleConsole(o =>
+            {
+                // One line per message, stamped in UTC, so that the logs of a receiver and its workers merge into one timeline.
+                o.SingleLine = true;
+                o.UseUtcTimestamp = true;
+                o.TimestampFormat = "HH:mm:ss.fff ";
+            })
             .AddConsole(o => o.LogToStandardErrorThreshold = Microsoft.Extensions.Logging.LogLevel.Trace));
     }
 

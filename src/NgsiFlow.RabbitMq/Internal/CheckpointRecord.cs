@@ -15,6 +15,9 @@ internal sealed class CheckpointRecord
 
     public required DateTimeOffset TakenAt { get; init; }
 
+    /// <summary>Counts the partition's checkpoints: each owner stores its predecessor's generation plus one.</summary>
+    public long Generation { get; init; }
+
     public required string Worker { get; init; }
 
     public required byte[] Snapshot { get; init; }

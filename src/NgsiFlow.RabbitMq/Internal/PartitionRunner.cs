@@ -1,8 +1,10 @@
 using System.Runtime.CompilerServices;
+using System.Runtime.ExceptionServices;
 using System.Threading.Channels;
 using NgsiFlow.Connector;
 using NgsiFlow.Engine;
 using RabbitMQ.Client;
+using RabbitMQ.Client.Exceptions;
 
 namespace NgsiFlow.RabbitMq.Internal;
 
@@ -32,6 +34,7 @@ internal sealed class PartitionRunner : IStreamSource<NgsiEvent>
     private long _yielded;
     private long _done;
     private long _takenSinceAck;
+    private long _generation;
     private int _abandoned;
 
     private PartitionRunner(RabbitMqWorker worker, int partition, IChannel channel, CheckpointRecord? restored)
@@ -42,6 +45,7 @@ internal sealed class PartitionRunner : IStreamSource<NgsiEvent>
         _keyOf = worker.Job.IdempotencyKey;
         _covered = restored is null ? [] : new HashSet<string>(restored.CoveredMessageIds, StringComparer.Ordinal);
         _keys = restored?.RecentKeys ?? new Dictionary<string, List<string>>(StringComparer.Ordinal);
+        _generation = restored?.Generation ?? 0;
         Name = $"{worker.Job.Name}.p{partition}";
     }
 
@@ -53,9 +57,9 @@ internal sealed class PartitionRunner : IStreamSource<NgsiEvent>
 
     public bool IsAbandoned => Volatile.Read(ref _abandoned) != 0;
 
-    public static async Task<PartitionRunner> StartAsync(RabbitMqWorker worker, int partition, IChannel channel, CancellationToken cancellationToken)
+    public static async Task<PartitionRunner> StartAsync(RabbitMqWorker worker, int partition, IChannel channel, bool hadOwner, CancellationToken cancellationToken)
     {
-        var restored = await worker.LoadCheckpointAsync(partition, cancellationToken).ConfigureAwait(false);
+        var restored = await worker.LoadCheckpointAsync(partition, hadOwner, cancellationToken).ConfigureAwait(false);
         var runner = new PartitionRunner(worker, partition, channel, restored);
         var job = worker.Definition.Create(runner, worker.Job.Options?.Invoke(), worker.Options.Prefetch);
         if (restored is not null)
@@ -71,7 +75,7 @@ internal sealed class PartitionRunner : IStreamSource<NgsiEvent>
             CancellationToken.None,
             TaskContinuationOptions.ExecuteSynchronously,
             TaskScheduler.Default);
-        RabbitMqLog.TookOver(worker.Logger, worker.Job.Name, partition, restored?.TakenAt, runner._covered.Count);
+        RabbitMqLog.TookOver(worker.Logger, worker.Job.Name, partition, runner._generation, restored?.TakenAt, restored?.Worker, runner._covered.Count);
         return runner;
     }
 
@@ -99,6 +103,13 @@ internal sealed class PartitionRunner : IStreamSource<NgsiEvent>
             SourceItem<NgsiEvent>? item = null;
             try
             {
+                if (IsAbandoned)
+                {
+                    // Released or abandoned: nothing more is taken; what is still in the inbox goes back to the queue
+                    // with the channel and is processed by the partition's next owner.
+                    yield break;
+                }
+
                 item = Take(delivery, counters);
                 if (item is { } value)
                 {
@@ -253,12 +264,18 @@ internal sealed class PartitionRunner : IStreamSource<NgsiEvent>
             Job = _worker.Job.Name,
             Partition = Partition,
             TakenAt = DateTimeOffset.UtcNow,
+            Generation = _generation + 1,
             Worker = _worker.WorkerId,
             Snapshot = checkpoint.Snapshot.ToBytes(),
             CoveredMessageIds = [.. _idsSinceCheckpoint, .. _covered],
             RecentKeys = _keys,
         };
-        await _worker.StoreCheckpointAsync(Partition, record.ToBytes(), cancellationToken).ConfigureAwait(false);
+        if (!await _worker.StoreCheckpointAsync(this, record.ToBytes(), cancellationToken).ConfigureAwait(false))
+        {
+            return;
+        }
+
+        _generation = record.Generation;
         checkpoint.Commit();
 
         // Events held in windows are acknowledged by the commit; wait for those acknowledgements to arrive.
@@ -281,6 +298,7 @@ internal sealed class PartitionRunner : IStreamSource<NgsiEvent>
         await _channel.BasicAckAsync(lastTag, multiple: true, cancellationToken).ConfigureAwait(false);
         _ackedTag = lastTag;
         Interlocked.Add(ref _worker.Counters.Acknowledged, _takenSinceAck);
+        RabbitMqLog.CheckpointStored(_worker.Logger, _worker.Job.Name, Partition, _generation, _takenSinceAck, lastTag);
         Interlocked.Increment(ref _worker.Counters.Checkpoints);
         Volatile.Write(ref _takenSinceAck, 0);
         _idsSinceCheckpoint = [];
@@ -289,31 +307,52 @@ internal sealed class PartitionRunner : IStreamSource<NgsiEvent>
     /// <summary>
     /// Hands the partition over cleanly: stops handing out events, checkpoints (acknowledging everything processed),
     /// then closes the partition's channel so that the messages delivered but not processed go back to the queue and
-    /// RabbitMQ activates the next consumer, which finds the checkpoint just stored.
+    /// RabbitMQ activates the next consumer, which finds the checkpoint just stored. The channel is closed even when
+    /// the checkpoint fails (then nothing since the previous checkpoint was acknowledged, and the next owner
+    /// processes it again); the failure is rethrown.
     /// </summary>
     public async Task ReleaseAsync(CancellationToken cancellationToken)
     {
         await _stopping.CancelAsync().ConfigureAwait(false);
         await _loop.ConfigureAwait(false);
         await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        ExceptionDispatchInfo? failure = null;
         try
         {
             await CheckpointCoreAsync(cancellationToken).ConfigureAwait(false);
-            Interlocked.Exchange(ref _abandoned, 1);
-            await _channel.CloseAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e)
+        {
+            failure = ExceptionDispatchInfo.Capture(e);
         }
         finally
         {
+            // Before the gate opens again: the source takes nothing after the last checkpoint.
+            Interlocked.Exchange(ref _abandoned, 1);
+            _inbox.Writer.TryComplete();
             _gate.Release();
         }
 
-        _inbox.Writer.TryComplete();
+        try
+        {
+            await _channel.CloseAsync(CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is AlreadyClosedException or OperationInterruptedException or IOException or ObjectDisposedException)
+        {
+            // Already closed with its connection: RabbitMQ returned the messages then.
+        }
+
         if (_job is { } job)
         {
             job.Cancel();
             await job.DisposeAsync().ConfigureAwait(false);
         }
+
+        failure?.Throw();
     }
+
+    /// <summary>Completes when the checkpoint loop has ended, so that no checkpoint of this runner is stored afterwards.</summary>
+    public Task WhenStoppedAsync() => _loop;
 
     /// <summary>Drops the partition without acknowledging anything: RabbitMQ delivers its messages again.</summary>
     public void Abandon()

@@ -14,8 +14,11 @@ internal static partial class RabbitMqLog
     [LoggerMessage(3, LogLevel.Information, "Worker for job {Job} started on RabbitMQ {Uri}: {Partitions} partitions, prefetch {Prefetch}")]
     public static partial void WorkerStarted(ILogger logger, string job, string uri, int partitions, int prefetch);
 
-    [LoggerMessage(4, LogLevel.Information, "Partition {Partition} of job {Job} taken over (checkpoint of {TakenAt}, {Covered} messages covered)")]
-    public static partial void TookOver(ILogger logger, string job, int partition, DateTimeOffset? takenAt, int covered);
+    [LoggerMessage(4, LogLevel.Information, "Partition {Partition} of job {Job} taken over (checkpoint {Generation} of {TakenAt} by {Worker}, {Covered} messages covered)")]
+    public static partial void TookOver(ILogger logger, string job, int partition, long generation, DateTimeOffset? takenAt, string? worker, int covered);
+
+    [LoggerMessage(10, LogLevel.Debug, "Partition {Partition} of job {Job}: checkpoint {Generation} stored, {Taken} messages up to delivery tag {Tag} acknowledged")]
+    public static partial void CheckpointStored(ILogger logger, string job, int partition, long generation, long taken, ulong tag);
 
     [LoggerMessage(5, LogLevel.Warning, "Partition {Partition} of job {Job} abandoned: {Reason}; its unacknowledged messages go back to the queue")]
     public static partial void Abandoned(ILogger logger, string job, int partition, string reason);
