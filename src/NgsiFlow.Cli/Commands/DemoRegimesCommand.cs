@@ -1,7 +1,5 @@
 using System.CommandLine;
 using NgsiFlow.Cli.Demo.Regimes;
-using NgsiFlow.Cli.Pipelines;
-using Spectre.Console;
 
 namespace NgsiFlow.Cli.Commands;
 
@@ -18,20 +16,13 @@ internal static class DemoRegimesCommand
         var machines = new Option<int>("--machines") { Description = "Number of machines.", DefaultValueFactory = _ => 1 };
         var seed = new Option<int>("--seed") { Description = "Seed of the temperature generator.", DefaultValueFactory = _ => 7 };
         var model = new Option<string?>("--model") { Description = "The MLP model (default: the repository's models/regimes-mlp.onnx)." };
-        var summaryJson = new Option<string?>("--summary-json") { Description = "Also write the summary to this file as JSON." };
-        var noDashboard = new Option<bool>("--no-dashboard") { Description = "Do not serve the dashboard." };
-        var dashboardPort = new Option<int>("--dashboard-port") { Description = "Port of the dashboard (0 picks a free one).", DefaultValueFactory = _ => 8080 };
-        var keepRunning = new Option<bool>("--keep-running") { Description = "Keep the dashboard up after the run, until Ctrl+C." };
 
-        var command = new Command("regimes", "Machine regimes: temperatures with regime changes, classified by an ONNX MLP, published to a results topic and written to InfluxDB, live dashboard.");
-        foreach (var option in new Option[] { rabbitMq, influx, database, readings, rate, machines, seed, model, summaryJson, noDashboard, dashboardPort, keepRunning })
+        var (command, shared) = PipelineDemoCommand.Create(
+            "regimes",
+            "Machine regimes: temperatures with regime changes, classified by an ONNX MLP, published to a results topic and written to InfluxDB, live dashboard.",
+            rabbitMq, influx, database, readings, rate, machines, seed, model);
+        command.SetAction((parseResult, cancellationToken) =>
         {
-            command.Options.Add(option);
-        }
-
-        command.SetAction(async (parseResult, cancellationToken) =>
-        {
-            var error = parseResult.InvocationConfiguration.Error;
             var errors = new List<string>();
             Uri? influxUri = null;
             if (parseResult.GetValue(influx) is { } text)
@@ -48,7 +39,7 @@ internal static class DemoRegimesCommand
 
             var options = new RegimesDemoOptions
             {
-                RabbitMq = DemoDetectorCommand.ParseAmqp(parseResult.GetValue(rabbitMq), errors),
+                RabbitMq = PipelineDemoCommand.ParseAmqp(parseResult.GetValue(rabbitMq), errors),
                 Influx = influxUri,
                 InfluxDatabase = parseResult.GetValue(database) ?? "ngsiflow",
                 Readings = parseResult.GetValue(readings),
@@ -56,33 +47,13 @@ internal static class DemoRegimesCommand
                 Machines = parseResult.GetValue(machines),
                 Seed = parseResult.GetValue(seed),
                 ModelPath = parseResult.GetValue(model),
-                SummaryJson = parseResult.GetValue(summaryJson),
-                NoDashboard = parseResult.GetValue(noDashboard),
-                DashboardPort = parseResult.GetValue(dashboardPort),
-                KeepRunning = parseResult.GetValue(keepRunning),
+                SummaryJson = parseResult.GetValue(shared.SummaryJson),
+                NoDashboard = parseResult.GetValue(shared.NoDashboard),
+                DashboardPort = parseResult.GetValue(shared.DashboardPort),
+                KeepRunning = parseResult.GetValue(shared.KeepRunning),
             };
             errors.AddRange(options.Validate());
-            if (errors.Count > 0)
-            {
-                foreach (var message in errors)
-                {
-                    await error.WriteLineAsync(message).ConfigureAwait(false);
-                }
-
-                return 2;
-            }
-
-            var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(parseResult.InvocationConfiguration.Output) });
-            try
-            {
-                var summary = await RegimesDemo.RunAsync(options, console, null, cancellationToken).ConfigureAwait(false);
-                return summary["lost"] is long lost && lost == 0 ? 0 : 3;
-            }
-            catch (PipelineDemoException ex)
-            {
-                await error.WriteLineAsync("ngsiflow demo regimes: " + ex.Message).ConfigureAwait(false);
-                return 1;
-            }
+            return shared.RunAsync(parseResult, errors, console => RegimesDemo.RunAsync(options, console, null, cancellationToken));
         });
         return command;
     }

@@ -1,8 +1,11 @@
 using Microsoft.Playwright;
 
-namespace NgsiFlow.IntegrationTests.Demo;
+namespace NgsiFlow.Testing;
 
-/// <summary>One headless Debian chromium driven by Playwright; never a downloaded browser.</summary>
+/// <summary>
+/// One headless Debian chromium for the browser tests of a class, driven by Playwright; never a downloaded browser.
+/// Compiled only into the test projects that reference Playwright (see their project files).
+/// </summary>
 public sealed class ChromiumFixture : IAsyncLifetime
 {
     private static readonly string[] Args =
