@@ -23,9 +23,9 @@ public sealed partial class RabbitMqWorker
             // its checkpoint when RabbitMQ delivers again. A channel RabbitMQ closed for an error of its own is not
             // recovered: the partition is subscribed again on a new one.
             AbandonSlot(slot, channel, e.ReplyText);
-            if (e.Initiator == ShutdownInitiator.Peer && _connection.IsOpen && !_stopping.IsCancellationRequested)
+            if (e.Initiator != ShutdownInitiator.Application && !_stopping.IsCancellationRequested)
             {
-                _ = RetireAsync(slot, channel);
+                _ = ResubscribeUnlessRecoveredAsync(slot, channel);
             }
 
             return Task.CompletedTask;
@@ -52,7 +52,8 @@ public sealed partial class RabbitMqWorker
 
         if (!ReferenceEquals(slot.Channel, channel) || !channel.IsOpen)
         {
-            // A channel being closed (partition handed over): the message goes back to the queue with it.
+            // A channel taken out of use (the partition is being handed over, or its runner failed): the message
+            // goes back to the queue when the channel closes.
             return;
         }
 
@@ -170,6 +171,25 @@ public sealed partial class RabbitMqWorker
         }
     }
 
+    private async Task ResubscribeUnlessRecoveredAsync(PartitionSlot slot, IChannel channel)
+    {
+        // A channel closed with its connection comes back when the connection recovers; one RabbitMQ closed for an
+        // error of its own, while the connection stayed up, does not: that partition is subscribed again on a new one.
+        try
+        {
+            await Task.Delay(ResubscribeDelay, _stopping.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            return;
+        }
+
+        if (!channel.IsOpen && _connection.IsOpen)
+        {
+            await RetireAsync(slot, channel).ConfigureAwait(false);
+        }
+    }
+
     /// <summary>Takes the slot's channel out of use (no runner starts on it any more), then closes it and subscribes again.</summary>
     private async Task RetireAsync(PartitionSlot slot, IChannel channel)
     {
@@ -200,19 +220,26 @@ public sealed partial class RabbitMqWorker
         await ResubscribeAsync(slot, channel).ConfigureAwait(false);
     }
 
+    private static async Task CloseQuietlyAsync(IChannel channel)
+    {
+        try
+        {
+            if (channel.IsOpen)
+            {
+                await channel.CloseAsync().ConfigureAwait(false);
+            }
+        }
+        catch (Exception e) when (e is AlreadyClosedException or OperationInterruptedException or IOException or ObjectDisposedException or TimeoutException)
+        {
+            // Closed already, or with its connection.
+        }
+    }
+
     private async Task ResubscribeAsync(PartitionSlot slot, IChannel channel)
     {
         // Closing the channel returns the partition's unacknowledged messages to the queue (and the partition to
         // another worker, if one waits); this worker subscribes again as a standby.
-        try
-        {
-            await channel.CloseAsync().ConfigureAwait(false);
-        }
-        catch (Exception e) when (e is AlreadyClosedException or OperationInterruptedException or IOException or ObjectDisposedException)
-        {
-            // Closed already.
-        }
-
+        await CloseQuietlyAsync(channel).ConfigureAwait(false);
         try
         {
             await Task.Delay(ResubscribeDelay, _stopping.Token).ConfigureAwait(false);
@@ -383,6 +410,9 @@ public sealed partial class RabbitMqWorker
             slot.Lock.Release();
         }
     }
+
+    /// <summary>The channel this worker consumes a partition on now (for tests).</summary>
+    internal IChannel? PartitionChannel(int partition) => _slots[partition].Channel;
 
     private sealed class PartitionSlot(int partition)
     {

@@ -191,6 +191,30 @@ public sealed class TransportTests(RabbitMqFixture rabbit)
     }
 
     [Fact]
+    public async Task Worker_partition_channel_closed_by_a_channel_error_is_subscribed_again_and_loses_nothing()
+    {
+        var prefix = NewPrefix();
+        var results = new ConcurrentQueue<(string Entity, long Count)>();
+        var job = CountingJob("channel-error", results);
+        await using var target = await RabbitMqNotificationTarget.StartAsync(Options(prefix, 1), job, CancellationToken.None);
+        await using var worker = await RabbitMqWorker.StartAsync(Options(prefix, 1), job, new WorkerContext(null), CancellationToken.None);
+        await PublishAsync(target, "channel-error", 1, 10);
+        await WaitUntilAsync(() => results.Count == 10, "ten updates counted");
+
+        // Acknowledging a delivery tag the channel never had makes RabbitMQ close the channel (PRECONDITION_FAILED)
+        // while the connection stays up: automatic recovery does not bring such a channel back.
+        var broken = worker.PartitionChannel(0).ShouldNotBeNull();
+        await broken.BasicAckAsync(1_000_000, multiple: false);
+        await WaitUntilAsync(() => !broken.IsOpen, "RabbitMQ to close the channel");
+        await PublishAsync(target, "channel-error", 11, 20);
+        await WaitUntilAsync(() => results.Select(r => r.Count).Distinct().Count() == 20 && rabbit.Queues(prefix + ".channel-error.p").All(q => q.Ready == 0 && q.Unacknowledged == 0), "ten more counted on a new channel and everything acknowledged");
+
+        worker.PartitionChannel(0).ShouldNotBeSameAs(broken);
+        results.Select(r => r.Count).Distinct().Order().ShouldBe(Enumerable.Range(1, 20).Select(i => (long)i));
+        results.Max(r => r.Count).ShouldBe(20, "each update counted once in the state");
+    }
+
+    [Fact]
     public async Task Worker_message_not_from_ngsiflow_is_counted_dropped_and_the_partition_goes_on()
     {
         var prefix = NewPrefix();
