@@ -24,7 +24,7 @@ internal static class DemoDetectorCommand
         command.SetAction((parseResult, cancellationToken) =>
         {
             var errors = new List<string>();
-            var options = new DetectorDemoOptions
+            var options = shared.Bind(parseResult, new DetectorDemoOptions
             {
                 RabbitMq = PipelineDemoCommand.ParseAmqp(parseResult.GetValue(rabbitMq), errors),
                 Seconds = parseResult.GetValue(seconds),
@@ -33,11 +33,7 @@ internal static class DemoDetectorCommand
                 Interval = TimeSpan.FromSeconds(Math.Max(0, parseResult.GetValue(batchSeconds))),
                 LinesPerMessage = parseResult.GetValue(lines),
                 Seed = parseResult.GetValue(seed),
-                SummaryJson = parseResult.GetValue(shared.SummaryJson),
-                NoDashboard = parseResult.GetValue(shared.NoDashboard),
-                DashboardPort = parseResult.GetValue(shared.DashboardPort),
-                KeepRunning = parseResult.GetValue(shared.KeepRunning),
-            };
+            });
             if (parseResult.GetValue(fast) && parseResult.GetValue(hits) is not null && parseResult.GetResult(seconds) is null)
             {
                 options = options with { Seconds = 3600 };

@@ -37,7 +37,7 @@ internal static class DemoRegimesCommand
                 }
             }
 
-            var options = new RegimesDemoOptions
+            var options = shared.Bind(parseResult, new RegimesDemoOptions
             {
                 RabbitMq = PipelineDemoCommand.ParseAmqp(parseResult.GetValue(rabbitMq), errors),
                 Influx = influxUri,
@@ -47,11 +47,7 @@ internal static class DemoRegimesCommand
                 Machines = parseResult.GetValue(machines),
                 Seed = parseResult.GetValue(seed),
                 ModelPath = parseResult.GetValue(model),
-                SummaryJson = parseResult.GetValue(shared.SummaryJson),
-                NoDashboard = parseResult.GetValue(shared.NoDashboard),
-                DashboardPort = parseResult.GetValue(shared.DashboardPort),
-                KeepRunning = parseResult.GetValue(shared.KeepRunning),
-            };
+            });
             errors.AddRange(options.Validate());
             return shared.RunAsync(parseResult, errors, console => RegimesDemo.RunAsync(options, console, null, cancellationToken));
         });

@@ -36,6 +36,16 @@ internal sealed class PipelineDemoCommand
         return (command, shared);
     }
 
+    /// <summary>Sets the shared options' values on a demo's options.</summary>
+    public T Bind<T>(ParseResult parseResult, T options)
+        where T : PipelineDemoOptions => (T)(options with
+        {
+            SummaryJson = parseResult.GetValue(SummaryJson),
+            NoDashboard = parseResult.GetValue(NoDashboard),
+            DashboardPort = parseResult.GetValue(DashboardPort),
+            KeepRunning = parseResult.GetValue(KeepRunning),
+        });
+
     /// <summary>Reports <paramref name="errors"/> (exit code 2) or runs the demo.</summary>
     public async Task<int> RunAsync(ParseResult parseResult, IReadOnlyList<string> errors, Func<IAnsiConsole, Task<PipelineSummary>> run)
     {

@@ -1,5 +1,6 @@
 using NgsiFlow.Dashboard;
 using RabbitMQ.Client;
+using Spectre.Console;
 
 namespace NgsiFlow.Cli.Pipelines;
 
@@ -57,18 +58,37 @@ internal static class PipelineDemoHost
         return builder.Uri.ToString();
     }
 
-    /// <summary>Waits until Ctrl+C.</summary>
+    /// <summary>
+    /// Ends a demo run: shows the summary, writes it as JSON when asked, and keeps the dashboard up until Ctrl+C when
+    /// asked (and one is running).
+    /// </summary>
+    /// <param name="summary">The run's summary.</param>
+    /// <param name="title">The summary table's title.</param>
+    /// <param name="options">The demo's options.</param>
+    /// <param name="hasDashboard">Whether a dashboard is being served.</param>
+    /// <param name="console">The terminal.</param>
     /// <param name="cancellationToken">Ctrl+C.</param>
-    /// <returns>Completes when cancelled.</returns>
-    public static async Task WaitForCancelAsync(CancellationToken cancellationToken)
+    /// <returns>Completes when done (after Ctrl+C when the dashboard is kept).</returns>
+    public static async Task FinishAsync(PipelineSummary summary, string title, PipelineDemoOptions options, bool hasDashboard, IAnsiConsole console, CancellationToken cancellationToken)
     {
-        try
+        summary.Show(console, title);
+        if (options.SummaryJson is { } path)
         {
-            await Task.Delay(Timeout.Infinite, cancellationToken).ConfigureAwait(false);
+            await summary.WriteJsonAsync(path, cancellationToken).ConfigureAwait(false);
+            console.MarkupLine($"Summary written to {Markup.Escape(Path.GetFullPath(path))}");
         }
-        catch (OperationCanceledException)
+
+        if (options.KeepRunning && hasDashboard)
         {
-            // Ctrl+C: the normal end.
+            console.MarkupLine("The dashboard keeps running; Ctrl+C stops it.");
+            try
+            {
+                await Task.Delay(Timeout.Infinite, cancellationToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                // Ctrl+C: the normal end.
+            }
         }
     }
 }

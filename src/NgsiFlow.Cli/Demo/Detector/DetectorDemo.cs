@@ -110,19 +110,7 @@ internal static class DetectorDemo
             .Add("elapsed_seconds", "first record → last batch", elapsed.TotalSeconds, "s")
             .Add("hits_per_second", "records processed per second", totals.Records / elapsed.TotalSeconds, "1/s")
             .Add("dashboard_url", "dashboard", server?.BaseAddress.ToString());
-        summary.Show(console, "Detector monitoring");
-        if (options.SummaryJson is { } path)
-        {
-            await summary.WriteJsonAsync(path, cancellationToken).ConfigureAwait(false);
-            console.MarkupLine($"Summary written to {Markup.Escape(Path.GetFullPath(path))}");
-        }
-
-        if (options.KeepRunning && server is not null)
-        {
-            console.MarkupLine("The dashboard keeps running; Ctrl+C stops it.");
-            await PipelineDemoHost.WaitForCancelAsync(cancellationToken).ConfigureAwait(false);
-        }
-
+        await PipelineDemoHost.FinishAsync(summary, "Detector monitoring", options, server is not null, console, cancellationToken).ConfigureAwait(false);
         return summary;
     }
 

@@ -1,7 +1,9 @@
+using NgsiFlow.Cli.Pipelines;
+
 namespace NgsiFlow.Cli.Demo.Detector;
 
 /// <summary>What <c>ngsiflow demo detector</c> was asked to do.</summary>
-internal sealed record DetectorDemoOptions
+internal sealed record DetectorDemoOptions : PipelineDemoOptions
 {
     /// <summary>Run on this RabbitMQ server instead of in process.</summary>
     public Uri? RabbitMq { get; init; }
@@ -23,18 +25,6 @@ internal sealed record DetectorDemoOptions
 
     /// <summary>Seed of the hit generator.</summary>
     public int Seed { get; init; } = 1;
-
-    /// <summary>Skip the web page.</summary>
-    public bool NoDashboard { get; init; }
-
-    /// <summary>Port of the web page (0: any free port).</summary>
-    public int DashboardPort { get; init; } = 8080;
-
-    /// <summary>Keep the dashboard up after the run until Ctrl+C.</summary>
-    public bool KeepRunning { get; init; }
-
-    /// <summary>Where to write the summary as JSON.</summary>
-    public string? SummaryJson { get; init; }
 
     /// <summary>One message per bad value.</summary>
     /// <returns>The errors; empty when the options are valid.</returns>

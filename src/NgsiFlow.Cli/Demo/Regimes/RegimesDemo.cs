@@ -132,19 +132,7 @@ internal static class RegimesDemo
             .Add("elapsed_seconds", "first reading → last prediction", elapsed.TotalSeconds, "s")
             .Add("predictions_per_second", "predictions per second", totals.Predictions / elapsed.TotalSeconds, "1/s")
             .Add("dashboard_url", "dashboard", server?.BaseAddress.ToString());
-        summary.Show(console, "Machine regimes");
-        if (options.SummaryJson is { } path)
-        {
-            await summary.WriteJsonAsync(path, cancellationToken).ConfigureAwait(false);
-            console.MarkupLine($"Summary written to {Markup.Escape(Path.GetFullPath(path))}");
-        }
-
-        if (options.KeepRunning && server is not null)
-        {
-            console.MarkupLine("The dashboard keeps running; Ctrl+C stops it.");
-            await PipelineDemoHost.WaitForCancelAsync(cancellationToken).ConfigureAwait(false);
-        }
-
+        await PipelineDemoHost.FinishAsync(summary, "Machine regimes", options, server is not null, console, cancellationToken).ConfigureAwait(false);
         return summary;
     }
 

@@ -1,7 +1,9 @@
+using NgsiFlow.Cli.Pipelines;
+
 namespace NgsiFlow.Cli.Demo.Regimes;
 
 /// <summary>What <c>ngsiflow demo regimes</c> was asked to do.</summary>
-internal sealed record RegimesDemoOptions
+internal sealed record RegimesDemoOptions : PipelineDemoOptions
 {
     /// <summary>Run the readings and results queues on this RabbitMQ server instead of in process.</summary>
     public Uri? RabbitMq { get; init; }
@@ -26,18 +28,6 @@ internal sealed record RegimesDemoOptions
 
     /// <summary>The MLP model (null: the repository's models/regimes-mlp.onnx).</summary>
     public string? ModelPath { get; init; }
-
-    /// <summary>Skip the web page.</summary>
-    public bool NoDashboard { get; init; }
-
-    /// <summary>Port of the web page (0: any free port).</summary>
-    public int DashboardPort { get; init; } = 8080;
-
-    /// <summary>Keep the dashboard up after the run until Ctrl+C.</summary>
-    public bool KeepRunning { get; init; }
-
-    /// <summary>Where to write the summary as JSON.</summary>
-    public string? SummaryJson { get; init; }
 
     /// <summary>One message per bad value.</summary>
     /// <returns>The errors; empty when valid.</returns>
