@@ -23,7 +23,7 @@ public sealed partial class RabbitMqWorker
             // its checkpoint when RabbitMQ delivers again. A channel RabbitMQ closed for an error of its own is not
             // recovered: the partition is subscribed again on a new one.
             AbandonSlot(slot, channel, e.ReplyText);
-            if (e.Initiator != ShutdownInitiator.Application && !_stopping.IsCancellationRequested)
+            if (e.Initiator == ShutdownInitiator.Peer && IsChannelError(e.ReplyCode) && !_stopping.IsCancellationRequested)
             {
                 _ = ResubscribeUnlessRecoveredAsync(slot, channel);
             }
@@ -171,6 +171,10 @@ public sealed partial class RabbitMqWorker
         }
     }
 
+    /// <summary>The AMQP 0-9-1 reply codes that close a channel only (the connection stays up): content too large,
+    /// no route, no consumers, access refused, not found, resource locked, precondition failed.</summary>
+    private static bool IsChannelError(ushort replyCode) => replyCode is 311 or 312 or 313 or 403 or 404 or 405 or 406;
+
     private async Task ResubscribeUnlessRecoveredAsync(PartitionSlot slot, IChannel channel)
     {
         // A channel closed with its connection comes back when the connection recovers; one RabbitMQ closed for an
@@ -220,18 +224,28 @@ public sealed partial class RabbitMqWorker
         await ResubscribeAsync(slot, channel).ConfigureAwait(false);
     }
 
-    private static async Task CloseQuietlyAsync(IChannel channel)
+    private async Task CloseForGoodAsync(IChannel channel)
     {
+        // Closed and disposed even when it is closed already: closing takes it off the connection's recovery list and
+        // disposing stops a recovery under way, so that a retired channel never comes back with a consumer nobody
+        // processes. Whatever the client says about a channel that is already gone does not stop the partition from
+        // being subscribed again.
         try
         {
-            if (channel.IsOpen)
-            {
-                await channel.CloseAsync().ConfigureAwait(false);
-            }
+            await channel.CloseAsync().ConfigureAwait(false);
         }
-        catch (Exception e) when (e is AlreadyClosedException or OperationInterruptedException or IOException or ObjectDisposedException or TimeoutException)
+        catch (Exception e)
         {
-            // Closed already, or with its connection.
+            RabbitMqLog.ChannelCloseFailed(_logger, Job.Name, e.Message);
+        }
+
+        try
+        {
+            await channel.DisposeAsync().ConfigureAwait(false);
+        }
+        catch (Exception e)
+        {
+            RabbitMqLog.ChannelCloseFailed(_logger, Job.Name, e.Message);
         }
     }
 
@@ -239,7 +253,7 @@ public sealed partial class RabbitMqWorker
     {
         // Closing the channel returns the partition's unacknowledged messages to the queue (and the partition to
         // another worker, if one waits); this worker subscribes again as a standby.
-        await CloseQuietlyAsync(channel).ConfigureAwait(false);
+        await CloseForGoodAsync(channel).ConfigureAwait(false);
         try
         {
             await Task.Delay(ResubscribeDelay, _stopping.Token).ConfigureAwait(false);

@@ -34,4 +34,7 @@ internal static partial class RabbitMqLog
 
     [LoggerMessage(9, LogLevel.Warning, "RabbitMQ connection of job {Job} lost: {Reason}; recovering")]
     public static partial void ConnectionLost(ILogger logger, string job, string reason);
+
+    [LoggerMessage(11, LogLevel.Debug, "A retired partition channel of job {Job} did not close cleanly: {Reason}")]
+    public static partial void ChannelCloseFailed(ILogger logger, string job, string reason);
 }
