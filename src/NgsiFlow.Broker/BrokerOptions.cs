@@ -25,7 +25,10 @@ public sealed class BrokerOptions
     /// <summary>Notifications a subscription may have waiting; when full, new ones are dropped and counted. Default 100,000.</summary>
     public int NotificationQueueCapacity { get; set; } = 100_000;
 
-    /// <summary>Concurrent senders (keep-alive connections) per subscription. Default 8.</summary>
+    /// <summary>
+    /// Concurrent senders (keep-alive connections) per subscription. Default 8. The notifications about one entity
+    /// always go through the same sender, so they arrive in the order of the entity's updates.
+    /// </summary>
     public int NotificationSendersPerSubscription { get; set; } = 8;
 
     /// <summary>

@@ -77,6 +77,42 @@ public sealed class NotificationDeliveryTests
         }, 200);
 
     [Fact]
+    public async Task Delivery_many_senders_keep_each_entitys_notifications_in_update_order()
+    {
+        const int entities = 6;
+        const int updates = 60;
+        await using var receiver = await NotificationReceiver.StartAsync();
+        receiver.HandlingTime = () => TimeSpan.FromMilliseconds(Random.Shared.Next(0, 4));
+        await using var broker = await ContextBroker.StartAsync(new BrokerOptions { Port = 0, NotificationSendersPerSubscription = 8 });
+        using var client = new HttpClient { BaseAddress = broker.BaseAddress };
+        for (var e = 0; e < entities; e++)
+        {
+            await client.SendAsync(HttpMethod.Post, "/v2/entities", "{\"id\":\"E" + e + "\",\"type\":\"T\",\"a\":{\"value\":0}}");
+        }
+
+        await client.SendAsync(HttpMethod.Post, "/v2/subscriptions", """{"subject":{"entities":[{"idPattern":".*"}],"condition":{"attrs":["a"]}},"notification":{"http":{"url":"@URL@"},"attrs":["a"]}}""".Replace("@URL@", receiver.Url.ToString(), StringComparison.Ordinal));
+
+        // Each entity's updates one after the other, the entities side by side: many notifications queue at once.
+        await Task.WhenAll(Enumerable.Range(0, entities).Select(async e =>
+        {
+            for (var i = 1; i <= updates; i++)
+            {
+                await client.SendAsync(HttpMethod.Patch, "/v2/entities/E" + e + "/attrs", "{\"a\":{\"value\":" + i + "}}");
+            }
+        }));
+        var received = await receiver.WaitForAsync(entities * updates, TimeSpan.FromSeconds(30));
+
+        var byEntity = received.Select(n => System.Text.Json.Nodes.JsonNode.Parse(n.Body)!["data"]![0]!)
+            .GroupBy(d => d["id"]!.GetValue<string>(), d => d["a"]!["value"]!.GetValue<double>())
+            .ToDictionary(g => g.Key, g => g.ToList());
+        byEntity.Count.ShouldBe(entities);
+        foreach (var (id, values) in byEntity)
+        {
+            values.ShouldBe(Enumerable.Range(1, updates).Select(i => (double)i), $"notifications of {id} out of update order");
+        }
+    }
+
+    [Fact]
     public async Task Delivery_pipelined_burst_to_a_closing_receiver_delivers_every_notification_once()
     {
         var (app, url, seen) = await StartReceiverAsync(context =>

@@ -205,6 +205,7 @@ internal sealed partial class BrokerCore
             Tenant = subscription.Tenant,
             ServicePath = entity.ServicePath,
             Correlator = correlator,
+            EntityHash = HashCode.Combine(StringComparer.Ordinal.GetHashCode(entity.Id), StringComparer.Ordinal.GetHashCode(entity.Type)),
         };
     }
 

@@ -27,6 +27,12 @@ public sealed class NotificationReceiver : IAsyncDisposable
     /// <summary>Status code the receiver answers with.</summary>
     public int StatusCode { get; set; } = 200;
 
+    /// <summary>
+    /// How long the receiver takes to handle each notification before it records it (none by default), as a receiver
+    /// that processes notifications side by side: of two requests in flight at once, the second may be recorded first.
+    /// </summary>
+    public Func<TimeSpan>? HandlingTime { get; set; }
+
     public IReadOnlyList<ReceivedNotification> Received => [.. _received];
 
     public static async Task<NotificationReceiver> StartAsync()
@@ -40,8 +46,13 @@ public sealed class NotificationReceiver : IAsyncDisposable
         {
             using var reader = new StreamReader(context.Request.Body);
             var body = await reader.ReadToEndAsync();
+            if (self!.HandlingTime is { } handling)
+            {
+                await Task.Delay(handling());
+            }
+
             var headers = context.Request.Headers.ToDictionary(h => h.Key, h => h.Value.ToString(), StringComparer.OrdinalIgnoreCase);
-            self!._received.Enqueue(new ReceivedNotification(context.Request.Method, context.Request.Path + context.Request.QueryString, headers, body));
+            self._received.Enqueue(new ReceivedNotification(context.Request.Method, context.Request.Path + context.Request.QueryString, headers, body));
             context.Response.StatusCode = self.StatusCode;
         });
         await app.StartAsync();

@@ -13,7 +13,9 @@ namespace NgsiFlow.Broker.Internal.Notifications;
 /// Sends notifications in the background. Each subscription has its own bounded queue and a few sender loops, so
 /// that a slow or dead receiver fills only its own queue; updates never wait: when a queue is full the new
 /// notification is dropped, counted and logged (and the subscription records a failure, as Orion does when it
-/// cannot deliver). A global semaphore bounds the number of requests in flight; one keep-alive HttpClient serves all.
+/// cannot deliver). The queue is split into one lane per sender and an entity always goes to the same lane, so the
+/// notifications about one entity leave in the order of its updates while different entities go out in parallel.
+/// A global semaphore bounds the number of requests in flight; one keep-alive HttpClient serves all.
 /// </summary>
 internal sealed partial class NotificationDispatcher : IAsyncDisposable
 {
@@ -72,8 +74,7 @@ internal sealed partial class NotificationDispatcher : IAsyncDisposable
     public bool Enqueue(NotificationJob job)
     {
         var queue = _queues.GetOrAdd(job.Subscription, s => new Lazy<SubscriptionQueue>(() => new SubscriptionQueue(this, s))).Value;
-        Interlocked.Increment(ref queue.PendingCount);
-        if (queue.Channel.Writer.TryWrite(job))
+        if (Interlocked.Increment(ref queue.PendingCount) <= _queueCapacity && queue.LaneOf(job).Writer.TryWrite(job))
         {
             return true;
         }
@@ -91,7 +92,7 @@ internal sealed partial class NotificationDispatcher : IAsyncDisposable
     {
         if (_queues.TryRemove(subscription, out var queue))
         {
-            queue.Value.Channel.Writer.TryComplete();
+            queue.Value.Complete();
         }
     }
 
@@ -116,7 +117,7 @@ internal sealed partial class NotificationDispatcher : IAsyncDisposable
     {
         foreach (var queue in _queues.Values)
         {
-            queue.Value.Channel.Writer.TryComplete();
+            queue.Value.Complete();
         }
 
         await _stopping.CancelAsync().ConfigureAwait(false);
@@ -141,9 +142,8 @@ internal sealed partial class NotificationDispatcher : IAsyncDisposable
         _stopping.Dispose();
     }
 
-    private async Task SendLoopAsync(SubscriptionQueue queue)
+    private async Task SendLoopAsync(SubscriptionQueue queue, ChannelReader<NotificationJob> reader)
     {
-        var reader = queue.Channel.Reader;
         var token = _stopping.Token;
         using var raw = new RawHttpSender(_timeout, token);
         var batch = new List<NotificationJob>(_pipelineDepth);
@@ -312,23 +312,37 @@ internal sealed partial class NotificationDispatcher : IAsyncDisposable
     private sealed class SubscriptionQueue
     {
         public long PendingCount;
+        private readonly Channel<NotificationJob>[] _lanes;
 
         public SubscriptionQueue(NotificationDispatcher owner, Subscription subscription)
         {
             _ = subscription;
-            Channel = System.Threading.Channels.Channel.CreateBounded<NotificationJob>(new BoundedChannelOptions(owner._queueCapacity)
-            {
-                FullMode = BoundedChannelFullMode.Wait,
-                SingleReader = owner._sendersPerSubscription == 1,
-                SingleWriter = false,
-            });
-            Senders = Enumerable.Range(0, owner._sendersPerSubscription).Select(_ => Task.Run(() => owner.SendLoopAsync(this))).ToArray();
-        }
 
-        public Channel<NotificationJob> Channel { get; }
+            // The subscription-wide bound is PendingCount against the capacity; the lanes themselves need none.
+            _lanes = new Channel<NotificationJob>[owner._sendersPerSubscription];
+            Senders = new Task[_lanes.Length];
+            for (var i = 0; i < _lanes.Length; i++)
+            {
+                var lane = System.Threading.Channels.Channel.CreateUnbounded<NotificationJob>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = false });
+                _lanes[i] = lane;
+                Senders[i] = Task.Run(() => owner.SendLoopAsync(this, lane.Reader));
+            }
+        }
 
         public Task[] Senders { get; }
 
         public long Pending => Interlocked.Read(ref PendingCount);
+
+        /// <summary>The lane of the job's entity: the same for every notification about it.</summary>
+        public Channel<NotificationJob> LaneOf(NotificationJob job) =>
+            _lanes.Length == 1 ? _lanes[0] : _lanes[(int)((uint)job.EntityHash % (uint)_lanes.Length)];
+
+        public void Complete()
+        {
+            foreach (var lane in _lanes)
+            {
+                lane.Writer.TryComplete();
+            }
+        }
     }
 }

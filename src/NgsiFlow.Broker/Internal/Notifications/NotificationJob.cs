@@ -28,4 +28,7 @@ internal sealed class NotificationJob
     public required string ServicePath { get; init; }
 
     public required string Correlator { get; init; }
+
+    /// <summary>A hash of the entity's id and type: the notifications of one entity share a sender and so keep their order.</summary>
+    public required int EntityHash { get; init; }
 }
