@@ -109,7 +109,7 @@ public abstract class SinkComplianceTests : IAsyncLifetime
 
         Proxy.Refuse();
         var write = sink.WriteAsync(events[10..], CancellationToken.None).AsTask();
-        await metrics.WaitUntilAsync(SinkMetrics.Retries, 2, Patience);
+        await metrics.WaitUntilAsync(SinkMetrics.Retries, 2, Patience, write);
         write.IsCompleted.ShouldBeFalse();
         (await ReadBackAsync()).Count.ShouldBe(10);
 

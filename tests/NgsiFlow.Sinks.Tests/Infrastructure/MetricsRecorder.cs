@@ -35,11 +35,21 @@ internal sealed class MetricsRecorder : IDisposable
 
     public long this[string instrument] => _totals.GetValueOrDefault(instrument);
 
-    public async Task WaitUntilAsync(string instrument, long atLeast, TimeSpan timeout)
+    /// <summary>
+    /// Waits until the instrument's total reaches <paramref name="atLeast"/>. When <paramref name="pending"/> ends
+    /// first (the write it waits on succeeded or failed while it should still be retrying), fails at once saying how.
+    /// </summary>
+    public async Task WaitUntilAsync(string instrument, long atLeast, TimeSpan timeout, Task? pending = null)
     {
         var deadline = DateTime.UtcNow + timeout;
         while (this[instrument] < atLeast)
         {
+            if (pending is { IsCompleted: true })
+            {
+                var outcome = pending.Exception?.InnerException is { } error ? $"failed: {error}" : $"ended as {pending.Status}";
+                throw new InvalidOperationException($"{instrument} was {this[instrument]} for {_name}, below {atLeast}, when the write it waited on {outcome}");
+            }
+
             if (DateTime.UtcNow > deadline)
             {
                 throw new TimeoutException($"{instrument} stayed at {this[instrument]} for {_name}, below {atLeast}.");
