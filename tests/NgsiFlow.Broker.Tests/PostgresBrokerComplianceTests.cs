@@ -1,4 +1,5 @@
 using NgsiFlow.Broker.Tests.Infrastructure;
+using NgsiFlow.Testing;
 
 namespace NgsiFlow.Broker.Tests;
 

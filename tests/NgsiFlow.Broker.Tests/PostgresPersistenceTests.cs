@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text.Json.Nodes;
 using NgsiFlow.Broker.Tests.Infrastructure;
+using NgsiFlow.Testing;
 
 namespace NgsiFlow.Broker.Tests;
 

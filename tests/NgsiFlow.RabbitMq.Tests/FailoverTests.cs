@@ -13,7 +13,7 @@ namespace NgsiFlow.RabbitMq.Tests;
 /// The proof: a real RabbitMQ, the embedded broker, one receiver and three worker processes (the built CLI as
 /// child processes); 20,000 updates over 200 entities; one worker killed with SIGKILL mid-stream (then a receiver).
 /// </summary>
-[Collection("rabbitmq")]
+[Collection(RabbitMqCollection.Name)]
 public sealed class FailoverTests(RabbitMqFixture rabbit, ITestOutputHelper output)
 {
     private const int EntityCount = 200;

@@ -7,7 +7,7 @@ using NgsiFlow.Testing;
 
 namespace NgsiFlow.RabbitMq.Tests;
 
-[Collection("rabbitmq")]
+[Collection(RabbitMqCollection.Name)]
 public sealed class TransportTests(RabbitMqFixture rabbit)
 {
     private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(30);

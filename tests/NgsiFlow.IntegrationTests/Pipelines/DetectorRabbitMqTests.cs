@@ -1,7 +1,6 @@
 using System.Globalization;
 using NgsiFlow.Cli.Pipelines.Detector;
 using NgsiFlow.IntegrationTests.Demo;
-using NgsiFlow.IntegrationTests.Infrastructure;
 using NgsiFlow.Sinks.RabbitMq;
 using NgsiFlow.Testing;
 

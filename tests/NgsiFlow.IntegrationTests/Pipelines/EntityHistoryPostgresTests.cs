@@ -1,7 +1,6 @@
 using NgsiFlow.Cli.Pipelines.History;
 using NgsiFlow.Connector;
 using NgsiFlow.Engine;
-using NgsiFlow.IntegrationTests.Infrastructure;
 using NgsiFlow.Ngsi;
 using NgsiFlow.Sinks.PostgreSql;
 using NgsiFlow.Testing;

@@ -1,5 +1,4 @@
 using NgsiFlow.IntegrationTests.Demo;
-using NgsiFlow.IntegrationTests.Infrastructure;
 using NgsiFlow.Testing;
 
 namespace NgsiFlow.IntegrationTests.Pipelines;

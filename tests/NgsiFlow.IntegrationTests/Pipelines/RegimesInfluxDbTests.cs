@@ -2,7 +2,6 @@ using System.Globalization;
 using System.Text.Json;
 using NgsiFlow.Cli.Pipelines.Regimes;
 using NgsiFlow.Inference;
-using NgsiFlow.IntegrationTests.Infrastructure;
 using NgsiFlow.Sinks.InfluxDb;
 using NgsiFlow.Testing;
 

@@ -68,6 +68,16 @@ internal sealed class PostgresServer : IAsyncDisposable
         return server;
     }
 
+    /// <summary>Creates an empty database (with the server's <c>createdb</c>).</summary>
+    public void CreateDatabase(string database)
+    {
+        var (code, output) = ServerProcess.Run(Path.Combine(BinDirectory, "createdb"), ["-h", "127.0.0.1", "-p", Port.ToString(CultureInfo.InvariantCulture), "-U", "postgres", database]);
+        if (code != 0)
+        {
+            throw new InvalidOperationException($"createdb {database} failed ({code}): {output}");
+        }
+    }
+
     /// <summary>Stops the server (by PID) and deletes its directory.</summary>
     public async ValueTask DisposeAsync()
     {
