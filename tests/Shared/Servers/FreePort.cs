@@ -1,7 +1,12 @@
 using System.Net;
 using System.Net.Sockets;
 
+// Also compiled into the CLI for `bench distributed`'s throwaway node, under the CLI's own namespace.
+#if NGSIFLOW_CLI
+namespace NgsiFlow.Cli.Commands.Bench.Servers;
+#else
 namespace NgsiFlow.Testing;
+#endif
 
 /// <summary>Finds free loopback ports below 32768, outside the kernel's ephemeral range.</summary>
 internal static class FreePort

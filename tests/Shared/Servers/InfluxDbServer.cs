@@ -96,14 +96,7 @@ internal sealed class InfluxDbServer : IAsyncDisposable
     public ValueTask DisposeAsync()
     {
         _process?.Dispose();
-        try
-        {
-            Directory.Delete(_directory, recursive: true);
-        }
-        catch (IOException)
-        {
-            // Left for the OS to clean up with the rest of /tmp.
-        }
+        ServerProcess.DeleteDirectory(_directory);
 
         return ValueTask.CompletedTask;
     }

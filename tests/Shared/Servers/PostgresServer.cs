@@ -97,14 +97,7 @@ internal sealed class PostgresServer : IAsyncDisposable
             _process.Dispose();
         }
 
-        try
-        {
-            Directory.Delete(_directory, recursive: true);
-        }
-        catch (IOException)
-        {
-            // Left for the OS to clean up with the rest of /tmp.
-        }
+        ServerProcess.DeleteDirectory(_directory);
     }
 
     private static async Task WaitUntilReadyAsync(PostgresServer server, CancellationToken cancellationToken)

@@ -1,6 +1,11 @@
 using System.Globalization;
 
+// Also compiled into the CLI for `bench distributed`'s throwaway node, under the CLI's own namespace.
+#if NGSIFLOW_CLI
+namespace NgsiFlow.Cli.Commands.Bench.Servers;
+#else
 namespace NgsiFlow.Testing;
+#endif
 
 /// <summary>
 /// A throwaway RabbitMQ node on free loopback ports with the consistent-hash exchange plugin, for one test run.
@@ -37,7 +42,7 @@ internal sealed class RabbitMqServer : IAsyncDisposable
     {
         if (!File.Exists(ServerScript))
         {
-            throw new InvalidOperationException("RabbitMQ is not installed (Debian package rabbitmq-server); ./test.sh installs it.");
+            throw new InvalidOperationException("RabbitMQ is not installed (Debian package rabbitmq-server; ./test.sh installs it).");
         }
 
         var directory = Directory.CreateTempSubdirectory("ngsiflow-rabbitmq-").FullName;
@@ -104,14 +109,7 @@ internal sealed class RabbitMqServer : IAsyncDisposable
         }
 
         _epmd?.Dispose();
-        try
-        {
-            Directory.Delete(_directory, recursive: true);
-        }
-        catch (IOException)
-        {
-            // Left for the OS to clean up with the rest of /tmp.
-        }
+        ServerProcess.DeleteDirectory(_directory);
 
         return ValueTask.CompletedTask;
     }

@@ -1,6 +1,11 @@
 using System.Diagnostics;
 
+// Also compiled into the CLI for `bench distributed`'s throwaway node, under the CLI's own namespace.
+#if NGSIFLOW_CLI
+namespace NgsiFlow.Cli.Commands.Bench.Servers;
+#else
 namespace NgsiFlow.Testing;
+#endif
 
 /// <summary>A child process whose output goes to a log file, stopped by its PID.</summary>
 internal sealed class ServerProcess : IDisposable
@@ -100,6 +105,34 @@ internal sealed class ServerProcess : IDisposable
         catch (InvalidOperationException)
         {
             // Already gone.
+        }
+    }
+
+    /// <summary>
+    /// Deletes a server's directory, trying again for a second while a killed server's last writes land in it;
+    /// what still cannot be deleted is left for the OS to clean up with the rest of /tmp.
+    /// </summary>
+    public static void DeleteDirectory(string path)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                Directory.Delete(path, recursive: true);
+                return;
+            }
+            catch (DirectoryNotFoundException)
+            {
+                return;
+            }
+            catch (IOException) when (attempt < 10)
+            {
+                Thread.Sleep(100);
+            }
+            catch (IOException)
+            {
+                return;
+            }
         }
     }
 

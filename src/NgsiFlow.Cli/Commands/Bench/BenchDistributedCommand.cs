@@ -5,6 +5,7 @@ using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using NgsiFlow.Broker;
+using NgsiFlow.Cli.Commands.Bench.Servers;
 using NgsiFlow.Connector;
 using NgsiFlow.Engine;
 using NgsiFlow.Ngsi;
@@ -46,7 +47,7 @@ internal static class BenchDistributedCommand
                 return 2;
             }
 
-            BenchRabbitMqNode? node = null;
+            RabbitMqServer? node = null;
             Uri uri;
             if (parseResult.GetValue(rabbitMq) is { } text)
             {
@@ -61,11 +62,11 @@ internal static class BenchDistributedCommand
                 await output.WriteLineAsync("Starting a throwaway RabbitMQ node...").ConfigureAwait(false);
                 try
                 {
-                    node = await BenchRabbitMqNode.StartAsync(ct).ConfigureAwait(false);
+                    node = await RabbitMqServer.StartAsync(ct).ConfigureAwait(false);
                 }
-                catch (InvalidOperationException e)
+                catch (Exception e) when (e is InvalidOperationException or TimeoutException)
                 {
-                    await error.WriteLineAsync(e.Message).ConfigureAwait(false);
+                    await error.WriteLineAsync($"{e.Message} Or pass --rabbitmq with the URI of a running RabbitMQ.").ConfigureAwait(false);
                     return 3;
                 }
 
@@ -83,7 +84,10 @@ internal static class BenchDistributedCommand
             }
             finally
             {
-                node?.Dispose();
+                if (node is not null)
+                {
+                    await node.DisposeAsync().ConfigureAwait(false);
+                }
             }
         });
         return command;
