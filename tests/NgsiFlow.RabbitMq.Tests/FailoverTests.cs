@@ -99,7 +99,7 @@ public sealed class FailoverTests(RabbitMqFixture rabbit, ITestOutputHelper outp
                 }
             }
 
-            await WaitAsync(() => rabbit.Queues(prefix + ".running-sum.p").All(q => q.Ready == 0 && q.Unacknowledged == 0), TimeSpan.FromSeconds(30), "every partition queue to be empty and fully acknowledged",
+            await WaitAsync(() => rabbit.AllAcknowledged(prefix + ".running-sum.p"), TimeSpan.FromSeconds(30), "every partition queue to be empty and fully acknowledged",
                 () => string.Join(", ", rabbit.Queues(prefix + ".running-sum.p")));
 
             var finals = await StopAllAsync([.. survivors, receiver]);
@@ -193,7 +193,7 @@ public sealed class FailoverTests(RabbitMqFixture rabbit, ITestOutputHelper outp
                 s.OutOfOrder.ShouldBe(0, s.Id);
             }
 
-            await WaitAsync(() => rabbit.Queues(prefix + ".running-sum.p").All(q => q.Ready == 0 && q.Unacknowledged == 0), TimeSpan.FromSeconds(30), "every partition queue to be empty and fully acknowledged",
+            await WaitAsync(() => rabbit.AllAcknowledged(prefix + ".running-sum.p"), TimeSpan.FromSeconds(30), "every partition queue to be empty and fully acknowledged",
                 () => string.Join(", ", rabbit.Queues(prefix + ".running-sum.p")));
             var finals = await StopAllAsync([.. workers, restarted]);
             var duplicates = finals.Take(workers.Count).Sum(r => r.GetProperty("duplicates").GetInt64());

@@ -151,7 +151,7 @@ public sealed class TransportTests(RabbitMqFixture rabbit)
         firstStats.Acknowledged.ShouldBe(30);
         results.Select(r => r.Count).ShouldBe(Enumerable.Range(1, 60).Select(i => (long)i));
         second.GetStatistics().Takeovers.ShouldBe(1);
-        await WaitUntilAsync(() => rabbit.Queues(prefix + ".counter.p").All(q => q.Ready == 0 && q.Unacknowledged == 0), "every message to be acknowledged");
+        await WaitUntilAsync(() => rabbit.AllAcknowledged(prefix + ".counter.p"), "every message to be acknowledged");
     }
 
     [Fact]
@@ -184,7 +184,7 @@ public sealed class TransportTests(RabbitMqFixture rabbit)
 
             return published == 20;
         }, "20 more updates to be published after recovery");
-        await WaitUntilAsync(() => results.Select(r => r.Count).Distinct().Count() == 40 && rabbit.Queues(prefix + ".recovering.p").All(q => q.Ready == 0 && q.Unacknowledged == 0), "all 40 updates to be counted and acknowledged after recovery");
+        await WaitUntilAsync(() => results.Select(r => r.Count).Distinct().Count() == 40 && rabbit.AllAcknowledged(prefix + ".recovering.p"), "all 40 updates to be counted and acknowledged after recovery");
 
         results.Select(r => r.Count).Distinct().Order().ShouldBe(Enumerable.Range(1, 40).Select(i => (long)i));
         results.Max(r => r.Count).ShouldBe(40, "each update counted once in the state, whatever was redelivered");
@@ -207,7 +207,7 @@ public sealed class TransportTests(RabbitMqFixture rabbit)
         await broken.BasicAckAsync(1_000_000, multiple: false);
         await WaitUntilAsync(() => !broken.IsOpen, "RabbitMQ to close the channel");
         await PublishAsync(target, "channel-error", 11, 20);
-        await WaitUntilAsync(() => results.Select(r => r.Count).Distinct().Count() == 20 && rabbit.Queues(prefix + ".channel-error.p").All(q => q.Ready == 0 && q.Unacknowledged == 0), "ten more counted on a new channel and everything acknowledged");
+        await WaitUntilAsync(() => results.Select(r => r.Count).Distinct().Count() == 20 && rabbit.AllAcknowledged(prefix + ".channel-error.p"), "ten more counted on a new channel and everything acknowledged");
 
         worker.PartitionChannel(0).ShouldNotBeSameAs(broken);
         results.Select(r => r.Count).Distinct().Order().ShouldBe(Enumerable.Range(1, 20).Select(i => (long)i));
@@ -230,7 +230,7 @@ public sealed class TransportTests(RabbitMqFixture rabbit)
         }
 
         await PublishAsync(target, "poison", 1, 3);
-        await WaitUntilAsync(() => results.Count == 3 && rabbit.Queues(prefix + ".poison.p").All(q => q.Ready == 0 && q.Unacknowledged == 0), "the three events after the bad message to be processed and everything acknowledged");
+        await WaitUntilAsync(() => results.Count == 3 && rabbit.AllAcknowledged(prefix + ".poison.p"), "the three events after the bad message to be processed and everything acknowledged");
 
         worker.GetStatistics().Poison.ShouldBe(1);
         results.Select(r => r.Count).ShouldBe([1L, 2L, 3L]);
@@ -281,7 +281,7 @@ public sealed class TransportTests(RabbitMqFixture rabbit)
             }
 
             await publishing;
-            await WaitUntilAsync(() => results.Count(r => r.Count == updates) >= entities && rabbit.Queues(prefix + ".handover.p").All(q => q.Ready == 0 && q.Unacknowledged == 0), "every entity's last update to be counted and everything acknowledged");
+            await WaitUntilAsync(() => results.Count(r => r.Count == updates) >= entities && rabbit.AllAcknowledged(prefix + ".handover.p"), "every entity's last update to be counted and everything acknowledged");
 
             handOvers.ShouldBeGreaterThan(2);
             foreach (var group in results.GroupBy(r => r.Entity))

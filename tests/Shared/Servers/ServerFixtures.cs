@@ -50,6 +50,9 @@ public sealed class RabbitMqFixture : IAsyncLifetime
     /// <inheritdoc />
     public async Task DisposeAsync() => await Server.DisposeAsync();
 
+    /// <summary>Whether every queue whose name starts with <paramref name="prefix"/> is drained: nothing ready, nothing unacknowledged.</summary>
+    public bool AllAcknowledged(string prefix) => Queues(prefix).All(q => q.Ready == 0 && q.Unacknowledged == 0);
+
     /// <summary>The queues whose name starts with <paramref name="prefix"/>: name, ready and unacknowledged messages, consumers.</summary>
     public IReadOnlyList<QueueState> Queues(string prefix)
     {
