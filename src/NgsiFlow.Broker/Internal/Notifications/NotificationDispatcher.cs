@@ -73,7 +73,7 @@ internal sealed partial class NotificationDispatcher : IAsyncDisposable
     /// <summary>Queues a notification without waiting; returns false (and counts a drop) when its queue is full.</summary>
     public bool Enqueue(NotificationJob job)
     {
-        var queue = _queues.GetOrAdd(job.Subscription, s => new Lazy<SubscriptionQueue>(() => new SubscriptionQueue(this, s))).Value;
+        var queue = _queues.GetOrAdd(job.Subscription, _ => new Lazy<SubscriptionQueue>(() => new SubscriptionQueue(this))).Value;
         if (Interlocked.Increment(ref queue.PendingCount) <= _queueCapacity && queue.LaneOf(job).Writer.TryWrite(job))
         {
             return true;
@@ -314,10 +314,8 @@ internal sealed partial class NotificationDispatcher : IAsyncDisposable
         public long PendingCount;
         private readonly Channel<NotificationJob>[] _lanes;
 
-        public SubscriptionQueue(NotificationDispatcher owner, Subscription subscription)
+        public SubscriptionQueue(NotificationDispatcher owner)
         {
-            _ = subscription;
-
             // The subscription-wide bound is PendingCount against the capacity; the lanes themselves need none.
             _lanes = new Channel<NotificationJob>[owner._sendersPerSubscription];
             Senders = new Task[_lanes.Length];
@@ -334,8 +332,7 @@ internal sealed partial class NotificationDispatcher : IAsyncDisposable
         public long Pending => Interlocked.Read(ref PendingCount);
 
         /// <summary>The lane of the job's entity: the same for every notification about it.</summary>
-        public Channel<NotificationJob> LaneOf(NotificationJob job) =>
-            _lanes.Length == 1 ? _lanes[0] : _lanes[(int)((uint)job.EntityHash % (uint)_lanes.Length)];
+        public Channel<NotificationJob> LaneOf(NotificationJob job) => _lanes[(int)((uint)job.EntityHash % (uint)_lanes.Length)];
 
         public void Complete()
         {
