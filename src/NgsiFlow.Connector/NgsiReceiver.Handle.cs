@@ -28,6 +28,12 @@ public sealed partial class NgsiReceiver
 
     private async ValueTask HandleCoreAsync(HttpContext context, HttpRequest request)
     {
+        if (_options.OtherRequests is { } other && !IsNotifyPath(request.Path.Value))
+        {
+            await other(context).ConfigureAwait(false);
+            return;
+        }
+
         if (!HttpMethods.IsPost(request.Method))
         {
             context.Response.Headers.Allow = "POST";
@@ -213,7 +219,7 @@ public sealed partial class NgsiReceiver
         }
 
         var batch = new NotificationBatch(route.Job, notification, events);
-        var refused = await HandOverAsync(route, batch).ConfigureAwait(false);
+        var (refused, detail) = await HandOverAsync(route, batch).ConfigureAwait(false);
         if (refused == RejectReason.TargetFailed)
         {
             await RefuseAsync(context, route, RejectReason.TargetFailed, 500, "InternalServerError", $"job '{route.Job}' could not take the notification; see the receiver's log").ConfigureAwait(false);
@@ -226,7 +232,7 @@ public sealed partial class NgsiReceiver
             ReceiverLog.Unavailable(_logger, route.Job, reason);
             await RefuseAsync(context, route, reason, 503, "ServiceUnavailable", reason == RejectReason.Overloaded
                 ? $"job '{route.Job}' is overloaded; its input stayed full for {_options.HoldTimeout.TotalMilliseconds:0} ms, nothing of this notification was taken"
-                : $"job '{route.Job}' is stopping and accepts no more notifications").ConfigureAwait(false);
+                : detail ?? $"job '{route.Job}' is stopping and accepts no more notifications").ConfigureAwait(false);
             return;
         }
 
@@ -239,7 +245,13 @@ public sealed partial class NgsiReceiver
         context.Response.StatusCode = StatusCodes.Status204NoContent;
     }
 
-    private async ValueTask<RejectReason?> HandOverAsync(ReceiverRoute route, NotificationBatch batch)
+    private bool IsNotifyPath(string? path)
+    {
+        var notify = _options.NotifyPath;
+        return notify.Length <= 1 || (path is not null && path.StartsWith(notify, StringComparison.Ordinal) && (path.Length == notify.Length || path[notify.Length] == '/'));
+    }
+
+    private async ValueTask<(RejectReason? Reason, string? Detail)> HandOverAsync(ReceiverRoute route, NotificationBatch batch)
     {
         // The hold timer is armed only when the target did not take the batch at once, so the common path costs
         // neither a timer nor a token source.
@@ -258,20 +270,21 @@ public sealed partial class NgsiReceiver
                 pending.GetAwaiter().GetResult();
             }
 
-            return null;
+            return (null, null);
         }
         catch (OperationCanceledException) when (source.IsCancellationRequested)
         {
-            return RejectReason.Overloaded;
+            return (RejectReason.Overloaded, null);
         }
-        catch (TargetClosedException)
+        catch (TargetClosedException e)
         {
-            return RejectReason.Stopping;
+            // A target that says why (the cluster could not commit in time) has its reason in the 503's description.
+            return (RejectReason.Stopping, e.InnerException is null ? null : e.Message);
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
             ReceiverLog.TargetFailed(_logger, e, route.Job);
-            return RejectReason.TargetFailed;
+            return (RejectReason.TargetFailed, null);
         }
         finally
         {

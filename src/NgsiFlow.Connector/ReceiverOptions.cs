@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Net;
 using System.Security.Cryptography.X509Certificates;
+using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Logging;
 
@@ -54,6 +55,12 @@ public sealed class ReceiverOptions
 
     /// <summary>Any further Kestrel configuration (limits, more endpoints, client certificates); runs after NgsiFlow's.</summary>
     public Action<KestrelServerOptions>? ConfigureKestrel { get; set; }
+
+    /// <summary>
+    /// Handles the requests whose path is outside <see cref="NotifyPath"/> (a node's statistics and health, say) before
+    /// any credential check; null (default) answers them 404. Not used when <see cref="NotifyPath"/> is "/".
+    /// </summary>
+    public RequestDelegate? OtherRequests { get; set; }
 
     /// <summary>
     /// Run request handling inline on Kestrel's socket threads instead of hopping to the thread pool
