@@ -12,9 +12,11 @@ demo.Subcommands.Add(DemoDetectorCommand.Create());
 demo.Subcommands.Add(DemoRegimesCommand.Create());
 root.Subcommands.Add(demo);
 
+root.Subcommands.Add(NodeCommand.Create());
 root.Subcommands.Add(ParseCommand.Create());
 root.Subcommands.Add(PredictCommand.Create());
 root.Subcommands.Add(ReceiveCommand.Create());
+root.Subcommands.Add(SubscriptionsCommand.Create());
 root.Subcommands.Add(VersionCommand.Create());
 root.Subcommands.Add(WorkerCommand.Create());
 
