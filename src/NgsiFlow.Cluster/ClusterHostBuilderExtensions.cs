@@ -81,7 +81,7 @@ public static class ClusterHostBuilderExtensions
         });
 
         // Registered after the silo: started once it joined, stopped before it leaves.
-        builder.Services.AddSingleton(sp => new ClusterNode(options, sp.GetRequiredService<IGrainFactory>(), sp.GetRequiredService<Orleans.Runtime.ILocalSiloDetails>(), sp.GetRequiredService<ClusterRuntime>()));
+        builder.Services.AddSingleton(sp => new ClusterNode(options, sp.GetRequiredService<IGrainFactory>(), sp.GetRequiredService<Orleans.Runtime.ILocalSiloDetails>(), sp.GetRequiredService<Orleans.Runtime.IClusterMembershipService>(), sp.GetRequiredService<ClusterRuntime>()));
         builder.Services.AddHostedService(sp => sp.GetRequiredService<ClusterNode>());
         return builder;
     }

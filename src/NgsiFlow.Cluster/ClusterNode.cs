@@ -20,13 +20,15 @@ public sealed class ClusterNode : IHostedService, IAsyncDisposable
     private readonly ClusterNodeOptions _options;
     private readonly IGrainFactory _grains;
     private readonly ILocalSiloDetails _silo;
+    private readonly IClusterMembershipService _membership;
     private readonly ClusterRuntime _runtime;
     private readonly CancellationTokenSource _stopping = new();
     private NgsiReceiver? _receiver;
     private Task _subscriptions = Task.CompletedTask;
 
-    internal ClusterNode(ClusterNodeOptions options, IGrainFactory grains, ILocalSiloDetails silo, ClusterRuntime runtime)
+    internal ClusterNode(ClusterNodeOptions options, IGrainFactory grains, ILocalSiloDetails silo, IClusterMembershipService membership, ClusterRuntime runtime)
     {
+        _membership = membership;
         _options = options;
         _grains = grains;
         _silo = silo;
@@ -41,6 +43,10 @@ public sealed class ClusterNode : IHostedService, IAsyncDisposable
 
     /// <summary>The subscription ids on the broker, per job, once the singleton made or found them.</summary>
     public IReadOnlyDictionary<string, IReadOnlyList<string>> SubscriptionIds { get; private set; } = new Dictionary<string, IReadOnlyList<string>>();
+
+    /// <summary>The silos this node sees as active members of the cluster (itself included).</summary>
+    public IReadOnlyList<string> ActiveSilos => [.. _membership.CurrentSnapshot.Members.Values
+        .Where(m => m.Status == SiloStatus.Active).Select(m => m.SiloAddress.ToString()).Order(StringComparer.Ordinal)];
 
     /// <summary>What this node did since it started.</summary>
     /// <returns>The counters.</returns>
@@ -154,7 +160,7 @@ public sealed class ClusterNode : IHostedService, IAsyncDisposable
         {
             var s = GetStatistics();
             context.Response.ContentType = "application/json";
-            await JsonSerializer.SerializeAsync(context.Response.Body, new NodeStats(SiloAddress, s), NodeStats.Json, context.RequestAborted).ConfigureAwait(false);
+            await JsonSerializer.SerializeAsync(context.Response.Body, new NodeStats(SiloAddress, ActiveSilos, [.. SubscriptionIds.Values.SelectMany(v => v)], s), NodeStats.Json, context.RequestAborted).ConfigureAwait(false);
             return;
         }
 
@@ -200,7 +206,7 @@ public sealed class ClusterNode : IHostedService, IAsyncDisposable
         await JsonSerializer.SerializeAsync(context.Response.Body, new Dictionary<string, string> { ["error"] = error, ["description"] = description }, cancellationToken: context.RequestAborted).ConfigureAwait(false);
     }
 
-    private sealed record NodeStats(string Silo, ClusterStatistics Statistics)
+    private sealed record NodeStats(string Silo, IReadOnlyList<string> ActiveSilos, IReadOnlyList<string> Subscriptions, ClusterStatistics Statistics)
     {
         public static JsonSerializerOptions Json { get; } = new(JsonSerializerDefaults.Web);
     }

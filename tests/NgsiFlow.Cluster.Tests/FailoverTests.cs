@@ -1,3 +1,4 @@
+using System.Net.Http.Json;
 using NgsiFlow.Cli.Commands.Bench.Cluster;
 using Xunit.Abstractions;
 using static NgsiFlow.Cluster.Tests.ClusterTesting;
@@ -55,6 +56,90 @@ public sealed class FailoverTests(ITestOutputHelper output)
         decreases.ShouldBeLessThanOrEqualTo((int)replays, "every step back in the written-back count is a replay the nodes counted");
         stall.ShouldBeLessThanOrEqualTo(TimeSpan.FromSeconds(10));
         survivors.ShouldAllBe(n => !n.HasExited);
+    }
+
+    [Fact]
+    public async Task Node_paused_past_failure_timeout_then_resumed_its_late_writes_refused_nothing_applied_twice()
+    {
+        const int entities = 100, updates = 60;
+        await using var rig = await ClusterRig.StartAsync(CliPath, "running-sum", 3, null, ["--no-subscribe", "--log-level", "Information"], CancellationToken.None);
+        await rig.CreateEntitiesAsync(entities, "Sensor", CancellationToken.None);
+        var load = new NotificationLoad(rig.NotifyUrl, entities, updates, senders: 48);
+        var run = load.RunAsync(TimeSpan.FromMinutes(4), CancellationToken.None);
+        await WaitUntilAsync(() => Task.FromResult(load.Acknowledged >= entities * updates / 4 || run.IsCompleted), TimeSpan.FromMinutes(2), () => $"{load.Acknowledged} acknowledged");
+        var victim = (await rig.StatisticsAsync(CancellationToken.None)).MaxBy(s => s.Statistics.Applied).Node;
+        var victimSilo = (await victim.StatusAsync(rig.Http, CancellationToken.None))!.Silo;
+        victim.Signal("STOP");
+        var survivors = rig.Nodes.Where(n => n != victim).ToList();
+
+        // Past the failure timeout: both survivors have voted the paused node out, and its keys moved.
+        await WaitUntilAsync(async () =>
+        {
+            foreach (var node in survivors)
+            {
+                if ((await node.StatusAsync(rig.Http, CancellationToken.None))?.ActiveSilos is not { } active || active.Contains(victimSilo))
+                {
+                    return false;
+                }
+            }
+
+            return true;
+        }, TimeSpan.FromSeconds(30), () => "the survivors to declare the paused node dead");
+        var acknowledgedAtResume = load.Acknowledged;
+        victim.Signal("CONT");
+
+        // It finds itself declared dead and leaves: the process ends.
+        await victim.WaitForExitAsync(TimeSpan.FromSeconds(60));
+        await run;
+        output.WriteLine($"resumed at {acknowledgedAtResume}; {load.Acknowledged} acknowledged; 503: {load.Unavailable}, no answer: {load.NoAnswer}; longest stall {load.LongestStall().TotalSeconds:0.00} s");
+        var late = victim.Errors.Split('\n').Count(l => l.Contains("[602]", StringComparison.Ordinal) || l.Contains("[604]", StringComparison.Ordinal));
+        output.WriteLine($"the resumed node logged {late} refused or fenced write(s)");
+
+        await WaitUntilAsync(async () => (await EntitiesAsync(rig, "Sensor", "sumCount")).Values.All(e => Number(e, "sumCount") == updates), TimeSpan.FromSeconds(60), () => "every entity's sumCount written back as " + updates);
+        var written = await EntitiesAsync(rig, "Sensor", "sumCount,sumValue,sumOutOfOrder");
+        for (var i = 0; i < entities; i++)
+        {
+            var e = written[NotificationLoad.EntityId(i)];
+            Number(e, "sumCount").ShouldBe(load.AcknowledgedOf(i), $"entity {i}: applied exactly once per acknowledged update");
+            Number(e, "sumValue").ShouldBe(updates * (updates + 1) / 2, $"entity {i}: sum");
+            Number(e, "sumOutOfOrder").ShouldBe(0, $"entity {i}: applied out of order");
+        }
+
+        // The grains' own stored state agrees with what was written back.
+        foreach (var i in new[] { 0, entities / 2, entities - 1 })
+        {
+            var key = await rig.Http.GetFromJsonAsync<System.Text.Json.JsonElement>(new Uri(survivors[0].BaseAddress, $"cluster/keys/running-sum/{NotificationLoad.EntityId(i)}"));
+            key.GetProperty("state").GetProperty("count").GetInt64().ShouldBe(updates);
+        }
+    }
+
+    [Fact]
+    public async Task Store_restarted_mid_stream_503_during_the_outage_nothing_acknowledged_lost()
+    {
+        const int entities = 100, updates = 60;
+        await using var rig = await ClusterRig.StartAsync(CliPath, "running-sum", 3, null, ["--no-subscribe", "--commit-timeout-ms", "2000"], CancellationToken.None);
+        await rig.CreateEntitiesAsync(entities, "Sensor", CancellationToken.None);
+        var load = new NotificationLoad(rig.NotifyUrl, entities, updates, senders: 48);
+        var run = load.RunAsync(TimeSpan.FromMinutes(4), CancellationToken.None);
+        await WaitUntilAsync(() => Task.FromResult(load.Acknowledged >= entities * updates / 3 || run.IsCompleted), TimeSpan.FromMinutes(2), () => $"{load.Acknowledged} acknowledged");
+        rig.Redis!.Kill();
+        var acknowledgedAtKill = load.Acknowledged;
+        await WaitUntilAsync(() => Task.FromResult(load.Unavailable > 0), TimeSpan.FromSeconds(60), () => $"a 503 while Redis is down (acknowledged {load.Acknowledged - acknowledgedAtKill} since the kill, other status {load.OtherStatus}, no answer {load.NoAnswer})\n{string.Join('\n', rig.Nodes[0].Errors.Split('\n').TakeLast(30))}");
+        var acknowledgedDuringOutage = load.Acknowledged - acknowledgedAtKill;
+        await rig.Redis.StartAgainAsync();
+        await run;
+        output.WriteLine($"Redis killed at {acknowledgedAtKill}; acknowledged while down {acknowledgedDuringOutage} (requests in flight); 503: {load.Unavailable}; {load.Acknowledged} acknowledged in all");
+        load.Unavailable.ShouldBeGreaterThan(0);
+
+        await WaitUntilAsync(async () => (await EntitiesAsync(rig, "Sensor", "sumCount")).Values.All(e => Number(e, "sumCount") == updates), TimeSpan.FromSeconds(60), () => "every entity's sumCount written back as " + updates);
+        var written = await EntitiesAsync(rig, "Sensor", "sumCount,sumValue,sumOutOfOrder");
+        for (var i = 0; i < entities; i++)
+        {
+            var e = written[NotificationLoad.EntityId(i)];
+            Number(e, "sumCount").ShouldBe(load.AcknowledgedOf(i), $"entity {i}: every acknowledged update counted once");
+            Number(e, "sumValue").ShouldBe(updates * (updates + 1) / 2, $"entity {i}: sum");
+            Number(e, "sumOutOfOrder").ShouldBe(0, $"entity {i}: applied out of order");
+        }
     }
 
     private static int Decreases(IReadOnlyList<long> values)

@@ -88,6 +88,10 @@ internal static class NodeCommand
             });
             builder.Logging.AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
             builder.Logging.AddFilter("Orleans", level > LogLevel.Warning ? level : LogLevel.Warning);
+
+            // Orleans' start-up notes about server GC, and the placement pipeline's per-call Polly logs, are noise here.
+            builder.Logging.AddFilter("Orleans.Runtime.Silo", LogLevel.Error);
+            builder.Logging.AddFilter("Polly", LogLevel.Warning);
             builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(30));
             var connection = BrokerConnection.V2(new NgsiClientOptions { BaseAddress = brokerUri }, "broker");
             try
@@ -174,7 +178,7 @@ internal static class NodeCommand
         return command;
     }
 
-    private static string Json(ClusterNode node) => JsonSerializer.Serialize(new { silo = node.SiloAddress, statistics = node.GetStatistics() }, JsonOptions);
+    private static string Json(ClusterNode node) => JsonSerializer.Serialize(new { silo = node.SiloAddress, activeSilos = node.ActiveSilos, statistics = node.GetStatistics() }, JsonOptions);
 
     private static readonly JsonSerializerOptions JsonOptions = new(JsonSerializerDefaults.Web);
 }

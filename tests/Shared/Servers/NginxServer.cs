@@ -119,9 +119,12 @@ internal sealed class NginxServer : IAsyncDisposable
                         proxy_set_header Connection "";
                         proxy_set_header Host $host;
                         proxy_connect_timeout 1s;
-                        proxy_read_timeout 30s;
-                        proxy_send_timeout 30s;
-                        proxy_next_upstream error timeout http_502 http_503 non_idempotent;
+                        # A node holds a notification at most its commit timeout (10 s) before it answers 503.
+                        proxy_read_timeout 15s;
+                        proxy_send_timeout 15s;
+                        # Another node takes a request whose node is gone (refused, reset, silent); a node's own 503
+                        # goes back to the sender as it is, and does not mark the node as failed.
+                        proxy_next_upstream error timeout non_idempotent;
                         proxy_next_upstream_tries 3;
                         proxy_next_upstream_timeout 30s;
                     }

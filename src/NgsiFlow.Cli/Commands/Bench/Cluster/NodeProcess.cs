@@ -125,14 +125,17 @@ internal sealed class NodeProcess : IDisposable
     }
 
     /// <summary>This node's counters from <c>GET /cluster/stats</c>; null when it does not answer.</summary>
-    public async Task<ClusterStatistics?> StatisticsAsync(HttpClient http, CancellationToken cancellationToken)
+    public async Task<ClusterStatistics?> StatisticsAsync(HttpClient http, CancellationToken cancellationToken) =>
+        (await StatusAsync(http, cancellationToken).ConfigureAwait(false))?.Statistics;
+
+    /// <summary>This node's view from <c>GET /cluster/stats</c> (its counters, the active silos, the subscription ids); null when it does not answer.</summary>
+    public async Task<NodeStatus?> StatusAsync(HttpClient http, CancellationToken cancellationToken)
     {
         try
         {
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             timeout.CancelAfter(TimeSpan.FromSeconds(2));
-            var answer = await http.GetFromJsonAsync<StatsAnswer>(new Uri(BaseAddress, "cluster/stats"), Json, timeout.Token).ConfigureAwait(false);
-            return answer?.Statistics;
+            return await http.GetFromJsonAsync<NodeStatus>(new Uri(BaseAddress, "cluster/stats"), Json, timeout.Token).ConfigureAwait(false);
         }
         catch (Exception e) when (e is HttpRequestException or OperationCanceledException or JsonException)
         {
@@ -144,7 +147,7 @@ internal sealed class NodeProcess : IDisposable
     public ClusterStatistics? LastReport()
     {
         var line = Lines.LastOrDefault(l => l.StartsWith('{'));
-        return line is null ? null : JsonSerializer.Deserialize<StatsAnswer>(line, Json)?.Statistics;
+        return line is null ? null : JsonSerializer.Deserialize<NodeStatus>(line, Json)?.Statistics;
     }
 
     public void Signal(string signal)
@@ -181,5 +184,7 @@ internal sealed class NodeProcess : IDisposable
         _process.Dispose();
     }
 
-    private sealed record StatsAnswer(string Silo, ClusterStatistics Statistics);
 }
+
+/// <summary>A node's answer to <c>GET /cluster/stats</c>.</summary>
+internal sealed record NodeStatus(string Silo, IReadOnlyList<string>? ActiveSilos, IReadOnlyList<string>? Subscriptions, ClusterStatistics Statistics);
