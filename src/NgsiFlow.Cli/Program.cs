@@ -29,4 +29,7 @@ bench.Subcommands.Add(BenchReceiverCommand.Create());
 bench.Subcommands.Add(BenchSinksCommand.Create());
 root.Subcommands.Add(bench);
 
-return await root.Parse(args).InvokeAsync().ConfigureAwait(false);
+// Long-running commands stop gracefully on Ctrl+C or SIGTERM (a cluster node hands its keys over, a broker drains
+// its notifications): give them time before the process is ended.
+var invocation = new InvocationConfiguration { ProcessTerminationTimeout = TimeSpan.FromSeconds(45) };
+return await root.Parse(args).InvokeAsync(invocation).ConfigureAwait(false);
