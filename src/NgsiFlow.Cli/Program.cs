@@ -22,6 +22,7 @@ root.Subcommands.Add(WorkerCommand.Create());
 
 var bench = new Command("bench", "End-to-end benchmarks; each prints its figures, ratios to a reference measured in the same run, and a last line of JSON.");
 bench.Subcommands.Add(BenchBrokerCommand.Create());
+bench.Subcommands.Add(BenchClusterCommand.Create());
 bench.Subcommands.Add(BenchDistributedCommand.Create());
 bench.Subcommands.Add(BenchEngineCommand.Create());
 bench.Subcommands.Add(BenchInferenceCommand.Create());

@@ -101,17 +101,20 @@ internal sealed class ClusterRig : IAsyncDisposable
     }
 
     /// <summary>Creates <paramref name="count"/> entities <c>S00000</c>... of type <paramref name="type"/> in the broker.</summary>
-    public async Task CreateEntitiesAsync(int count, string type, CancellationToken cancellationToken)
+    public Task CreateEntitiesAsync(int count, string type, CancellationToken cancellationToken) => CreateEntitiesAsync(Http, Broker.BaseAddress, count, type, "S", cancellationToken);
+
+    /// <summary>Creates <paramref name="count"/> entities <c>{prefix}00000</c>... of type <paramref name="type"/> in a broker.</summary>
+    public static async Task CreateEntitiesAsync(HttpClient http, Uri broker, int count, string type, string prefix, CancellationToken cancellationToken)
     {
         for (var from = 0; from < count; from += 500)
         {
             var entities = Enumerable.Range(from, Math.Min(500, count - from)).Select(i => new Dictionary<string, object>
             {
-                ["id"] = NotificationLoad.EntityId(i),
+                ["id"] = NotificationLoad.EntityId(i, prefix),
                 ["type"] = type,
                 ["value"] = new { type = "Number", value = 0 },
             });
-            using var response = await Http.PostAsJsonAsync(new Uri(Broker.BaseAddress, "v2/op/update"), new { actionType = "append", entities }, cancellationToken).ConfigureAwait(false);
+            using var response = await http.PostAsJsonAsync(new Uri(broker, "v2/op/update"), new { actionType = "append", entities }, cancellationToken).ConfigureAwait(false);
             response.EnsureSuccessStatusCode();
         }
     }

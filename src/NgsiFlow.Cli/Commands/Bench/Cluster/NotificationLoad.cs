@@ -10,7 +10,7 @@ namespace NgsiFlow.Cli.Commands.Bench.Cluster;
 /// each entity's updates in order, one at a time, by the sender that owns the entity; an update that gets anything
 /// but 2xx (or no answer) is posted again until it gets a 2xx. Records every 2xx with its time and latency.
 /// </summary>
-internal sealed class NotificationLoad(Uri notifyUrl, int entities, int updates, int senders, IReadOnlyList<string>? types = null)
+internal sealed class NotificationLoad(Uri notifyUrl, int entities, int updates, int senders, IReadOnlyList<string>? types = null, string idPrefix = "S")
 {
     /// <summary>The event time of update 1 of entity 0.</summary>
     public static readonly DateTimeOffset EventTimeBase = new(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
@@ -38,7 +38,7 @@ internal sealed class NotificationLoad(Uri notifyUrl, int entities, int updates,
 
     public long NoAnswer => Interlocked.Read(ref _noAnswer);
 
-    public static string EntityId(int index) => "S" + index.ToString("D5", CultureInfo.InvariantCulture);
+    public static string EntityId(int index, string prefix = "S") => prefix + index.ToString("D5", CultureInfo.InvariantCulture);
 
     /// <summary>The entity type of entity <paramref name="index"/>: the types given, in turn; default "Sensor".</summary>
     public string TypeOf(int index) => types is { Count: > 0 } t ? t[index % t.Count] : "Sensor";
@@ -114,7 +114,7 @@ internal sealed class NotificationLoad(Uri notifyUrl, int entities, int updates,
             for (var entity = sender; entity < entities; entity += senders)
             {
                 var body = Encoding.UTF8.GetBytes(string.Create(CultureInfo.InvariantCulture,
-                    $$$"""{"subscriptionId":"load","data":[{"id":"{{{EntityId(entity)}}}","type":"{{{TypeOf(entity)}}}","value":{"type":"Number","value":{{{seq}}}},"seq":{"type":"Number","value":{{{seq}}}},"ts":{"type":"DateTime","value":"{{{EventTime(entity, seq):yyyy-MM-ddTHH:mm:ss.fffZ}}}"}}]}"""));
+                    $$$"""{"subscriptionId":"load","data":[{"id":"{{{EntityId(entity, idPrefix)}}}","type":"{{{TypeOf(entity)}}}","value":{"type":"Number","value":{{{seq}}}},"seq":{"type":"Number","value":{{{seq}}}},"ts":{"type":"DateTime","value":"{{{EventTime(entity, seq):yyyy-MM-ddTHH:mm:ss.fffZ}}}"}}]}"""));
                 var first = Stopwatch.GetTimestamp();
                 while (true)
                 {
