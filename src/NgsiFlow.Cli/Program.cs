@@ -15,15 +15,12 @@ root.Subcommands.Add(demo);
 root.Subcommands.Add(NodeCommand.Create());
 root.Subcommands.Add(ParseCommand.Create());
 root.Subcommands.Add(PredictCommand.Create());
-root.Subcommands.Add(ReceiveCommand.Create());
 root.Subcommands.Add(SubscriptionsCommand.Create());
 root.Subcommands.Add(VersionCommand.Create());
-root.Subcommands.Add(WorkerCommand.Create());
 
 var bench = new Command("bench", "End-to-end benchmarks; each prints its figures, ratios to a reference measured in the same run, and a last line of JSON.");
 bench.Subcommands.Add(BenchBrokerCommand.Create());
 bench.Subcommands.Add(BenchClusterCommand.Create());
-bench.Subcommands.Add(BenchDistributedCommand.Create());
 bench.Subcommands.Add(BenchEngineCommand.Create());
 bench.Subcommands.Add(BenchInferenceCommand.Create());
 bench.Subcommands.Add(BenchReceiverCommand.Create());

@@ -41,6 +41,9 @@ public static class ClusterHostBuilderExtensions
         configure(options);
         options.Validate();
 
+        // Orleans' placement runs every first call of a key through a Polly pipeline that logs each attempt at
+        // Information: one line per activation, noise at that level.
+        builder.Logging.AddFilter("Polly", LogLevel.Warning);
         builder.Services.AddSingleton(options);
         builder.Services.AddSingleton<ClusterCounters>();
         builder.Services.AddSingleton(sp =>

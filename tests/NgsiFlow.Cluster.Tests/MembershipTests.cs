@@ -82,6 +82,14 @@ public sealed class MembershipTests(ITestOutputHelper output)
         await WaitUntilAsync(async () => Number(await http.GetFromJsonAsync<JsonElement>("v2/entities/E1?options=keyValues"), "sumCount") == 10, TimeSpan.FromSeconds(30), () => "sumCount 10 on E1");
         Number(await http.GetFromJsonAsync<JsonElement>("v2/entities/E1?options=keyValues"), "sumValue").ShouldBe(55);
 
+        // Bad requests get Orion-style 4xx answers, through the load balancer as on a node.
+        var first = rig.Nodes[0].BaseAddress;
+        await ExpectErrorAsync(await rig.Http.GetAsync(new Uri(first, "cluster/keys/nope/E1")), 404, "NotFound", "no job named 'nope'");
+        await ExpectErrorAsync(await rig.Http.GetAsync(new Uri(first, "elsewhere")), 404, "NotFound", "no endpoint at '/elsewhere'");
+        await ExpectErrorAsync(await rig.Http.PostAsync(rig.NotifyUrl, new StringContent("{\"data\":[{\"id\":", System.Text.Encoding.UTF8, "application/json")), 400, "BadRequest", null);
+        var state = await rig.Http.GetFromJsonAsync<JsonElement>(new Uri(first, "cluster/keys/running-sum/E1"));
+        state.GetProperty("state").GetProperty("count").GetInt64().ShouldBe(10);
+
         // Stopping every node leaves the subscription; `ngsiflow subscriptions delete` removes it.
         foreach (var node in rig.Nodes)
         {
@@ -98,6 +106,21 @@ public sealed class MembershipTests(ITestOutputHelper output)
         code.ShouldBe(0, text);
         text.ShouldContain("1 subscription(s) deleted");
         (await NgsiFlowSubscriptionsAsync(rig)).ShouldBeEmpty();
+    }
+
+    private static async Task ExpectErrorAsync(HttpResponseMessage response, int status, string error, string? description)
+    {
+        using (response)
+        {
+            var body = await response.Content.ReadAsStringAsync();
+            ((int)response.StatusCode).ShouldBe(status, body);
+            var json = JsonDocument.Parse(body).RootElement;
+            json.GetProperty("error").GetString().ShouldBe(error, body);
+            if (description is not null)
+            {
+                json.GetProperty("description").GetString()!.ShouldContain(description);
+            }
+        }
     }
 
     private static async Task<List<JsonElement>> NgsiFlowSubscriptionsAsync(ClusterRig rig)

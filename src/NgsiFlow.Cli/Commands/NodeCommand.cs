@@ -89,9 +89,8 @@ internal static class NodeCommand
             builder.Logging.AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
             builder.Logging.AddFilter("Orleans", level > LogLevel.Warning ? level : LogLevel.Warning);
 
-            // Orleans' start-up notes about server GC, and the placement pipeline's per-call Polly logs, are noise here.
+            // Orleans' start-up notes about server GC are noise for a node that runs with workstation GC on purpose.
             builder.Logging.AddFilter("Orleans.Runtime.Silo", LogLevel.Error);
-            builder.Logging.AddFilter("Polly", LogLevel.Warning);
             builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(30));
             var connection = BrokerConnection.V2(new NgsiClientOptions { BaseAddress = brokerUri }, "broker");
             try
