@@ -90,6 +90,15 @@ public sealed class MembershipTests(ITestOutputHelper output)
         var state = await rig.Http.GetFromJsonAsync<JsonElement>(new Uri(first, "cluster/keys/running-sum/E1"));
         state.GetProperty("state").GetProperty("count").GetInt64().ShouldBe(10);
 
+        // Each node serves its live page.
+        var ready = rig.Nodes[0].Lines.First(l => l.StartsWith("node ready", StringComparison.Ordinal));
+        var page = new Uri(ready[(ready.IndexOf("dashboard ", StringComparison.Ordinal) + "dashboard ".Length)..]);
+        using (var html = await rig.Http.GetAsync(page))
+        {
+            html.StatusCode.ShouldBe(System.Net.HttpStatusCode.OK);
+            html.Content.Headers.ContentType!.MediaType.ShouldBe("text/html");
+        }
+
         // Stopping every node leaves the subscription; `ngsiflow subscriptions delete` removes it.
         foreach (var node in rig.Nodes)
         {

@@ -8,6 +8,7 @@ using NgsiFlow.Cli.Jobs;
 using NgsiFlow.Client;
 using NgsiFlow.Cluster;
 using NgsiFlow.Connector;
+using NgsiFlow.Dashboard;
 
 namespace NgsiFlow.Cli.Commands;
 
@@ -34,9 +35,11 @@ internal static class NodeCommand
         var commitTimeout = new Option<int>("--commit-timeout-ms") { Description = "How long a notification is held while the cluster cannot commit it, before a 503.", DefaultValueFactory = _ => 10_000 };
         var probeTimeout = new Option<int>("--probe-timeout-ms") { Description = "Silo probe timeout; 3 missed probes declare a node dead.", DefaultValueFactory = _ => 1_000 };
         var report = new Option<double>("--report-seconds") { Description = "Print a JSON statistics line this often (0: only at the end).", DefaultValueFactory = _ => 0 };
+        var dashboardPort = new Option<int>("--dashboard-port") { Description = "Port of the node's live page (0 picks a free one).", DefaultValueFactory = _ => 0 };
+        var noDashboard = new Option<bool>("--no-dashboard") { Description = "Serve no live page." };
         var logLevel = new Option<string>("--log-level") { Description = "Trace, Debug, Information, Warning, Error (logs go to stderr).", DefaultValueFactory = _ => "Warning" };
         var command = new Command("node", "Run one cluster node: an Orleans silo holding the job's per-key state in Redis and the job's notification receiver (2xx only after the state is stored).");
-        foreach (var option in new Option[] { job, redis, broker, port, listen, publicUrl, siloPort, advertise, clusterId, serviceId, noSubscribe, commitTimeout, probeTimeout, report, logLevel })
+        foreach (var option in new Option[] { job, redis, broker, port, listen, publicUrl, siloPort, advertise, clusterId, serviceId, noSubscribe, commitTimeout, probeTimeout, report, dashboardPort, noDashboard, logLevel })
         {
             command.Options.Add(option);
         }
@@ -141,7 +144,11 @@ internal static class NodeCommand
                 return 3;
             }
 
-            await output.WriteLineAsync($"node ready: job {name}, receiver {node.Receiver!.BaseAddress}notify/{name}, silo {node.SiloAddress}, cluster {parseResult.GetValue(clusterId)}").ConfigureAwait(false);
+            await using var dashboard = parseResult.GetValue(noDashboard) ? null : await StartDashboardAsync(parseResult.GetValue(dashboardPort), error, cancellationToken).ConfigureAwait(false);
+            using var dashboardStop = new CancellationTokenSource();
+            var dashboardLoop = dashboard is null ? Task.CompletedTask : new NodeDashboard(dashboard.Feed, node, name).RunAsync(dashboardStop.Token);
+            var page = dashboard is null ? string.Empty : $", dashboard {dashboard.BaseAddress}";
+            await output.WriteLineAsync($"node ready: job {name}, receiver {node.Receiver!.BaseAddress}notify/{name}, silo {node.SiloAddress}, cluster {parseResult.GetValue(clusterId)}{page}").ConfigureAwait(false);
             await output.FlushAsync(CancellationToken.None).ConfigureAwait(false);
             var every = parseResult.GetValue(report);
             var lifetime = host.Services.GetRequiredService<IHostApplicationLifetime>();
@@ -170,11 +177,29 @@ internal static class NodeCommand
                 await error.WriteLineAsync($"The node did not stop cleanly: {e.Message}").ConfigureAwait(false);
             }
 
+            await dashboardStop.CancelAsync().ConfigureAwait(false);
+            await dashboardLoop.ConfigureAwait(false);
             await output.WriteLineAsync(Json(node)).ConfigureAwait(false);
             await output.FlushAsync(CancellationToken.None).ConfigureAwait(false);
             return 0;
         });
         return command;
+    }
+
+    private static async Task<DashboardServer?> StartDashboardAsync(int port, TextWriter error, CancellationToken cancellationToken)
+    {
+        var feed = new DashboardFeed();
+        try
+        {
+            return await DashboardServer.StartAsync(new DashboardServerOptions { Feed = feed, Port = port }, cancellationToken).ConfigureAwait(false);
+        }
+        catch (DashboardPortInUseException e)
+        {
+            // The node is more important than its page: run without it and say why.
+            await error.WriteLineAsync($"{e.Message}; the node runs without its dashboard.").ConfigureAwait(false);
+            await feed.DisposeAsync().ConfigureAwait(false);
+            return null;
+        }
     }
 
     private static string Json(ClusterNode node) => JsonSerializer.Serialize(new { silo = node.SiloAddress, activeSilos = node.ActiveSilos, statistics = node.GetStatistics() }, JsonOptions);
