@@ -35,7 +35,7 @@ internal static class NodeCommand
         var commitTimeout = new Option<int>("--commit-timeout-ms") { Description = "How long a notification is held while the cluster cannot commit it, before a 503.", DefaultValueFactory = _ => 10_000 };
         var probeTimeout = new Option<int>("--probe-timeout-ms") { Description = "Silo probe timeout; 3 missed probes declare a node dead.", DefaultValueFactory = _ => 1_000 };
         var report = new Option<double>("--report-seconds") { Description = "Print a JSON statistics line this often (0: only at the end).", DefaultValueFactory = _ => 0 };
-        var dashboardPort = new Option<int>("--dashboard-port") { Description = "Port of the node's live page (0 picks a free one).", DefaultValueFactory = _ => 0 };
+        var dashboardPort = new Option<int>("--dashboard-port") { Description = "Port of the node's live page, on the --listen address (0 picks a free one).", DefaultValueFactory = _ => 0 };
         var noDashboard = new Option<bool>("--no-dashboard") { Description = "Serve no live page." };
         var logLevel = new Option<string>("--log-level") { Description = "Trace, Debug, Information, Warning, Error (logs go to stderr).", DefaultValueFactory = _ => "Warning" };
         var command = new Command("node", "Run one cluster node: an Orleans silo holding the job's per-key state in Redis and the job's notification receiver (2xx only after the state is stored).");
@@ -144,7 +144,7 @@ internal static class NodeCommand
                 return 3;
             }
 
-            await using var dashboard = parseResult.GetValue(noDashboard) ? null : await StartDashboardAsync(parseResult.GetValue(dashboardPort), error, cancellationToken).ConfigureAwait(false);
+            await using var dashboard = parseResult.GetValue(noDashboard) ? null : await StartDashboardAsync(parseResult.GetValue(dashboardPort), listenAddress.ToString(), error, cancellationToken).ConfigureAwait(false);
             using var dashboardStop = new CancellationTokenSource();
             var dashboardLoop = dashboard is null ? Task.CompletedTask : new NodeDashboard(dashboard.Feed, node, name).RunAsync(dashboardStop.Token);
             var page = dashboard is null ? string.Empty : $", dashboard {dashboard.BaseAddress}";
@@ -186,12 +186,12 @@ internal static class NodeCommand
         return command;
     }
 
-    private static async Task<DashboardServer?> StartDashboardAsync(int port, TextWriter error, CancellationToken cancellationToken)
+    private static async Task<DashboardServer?> StartDashboardAsync(int port, string host, TextWriter error, CancellationToken cancellationToken)
     {
         var feed = new DashboardFeed();
         try
         {
-            return await DashboardServer.StartAsync(new DashboardServerOptions { Feed = feed, Port = port }, cancellationToken).ConfigureAwait(false);
+            return await DashboardServer.StartAsync(new DashboardServerOptions { Feed = feed, Port = port, Host = host }, cancellationToken).ConfigureAwait(false);
         }
         catch (DashboardPortInUseException e)
         {
