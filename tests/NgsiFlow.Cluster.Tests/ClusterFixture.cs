@@ -39,6 +39,25 @@ internal static class ClusterTesting
         }
     }
 
+    /// <summary>
+    /// Waits until running-sum wrote every entity's last update back, then checks each entity: every update was
+    /// acknowledged, the job counted exactly the acknowledged ones, summed their values (1 + 2 + ... + n) and saw none
+    /// out of order.
+    /// </summary>
+    public static async Task ShouldAllBeCountedOnceAsync(ClusterRig rig, NotificationLoad load)
+    {
+        await WaitUntilAsync(async () => (await EntitiesAsync(rig, "Sensor", "sumCount")).Values.All(e => Number(e, "sumCount") == load.Updates), TimeSpan.FromSeconds(60), () => "every entity's sumCount written back as " + load.Updates);
+        var written = await EntitiesAsync(rig, "Sensor", "sumCount,sumValue,sumOutOfOrder");
+        for (var i = 0; i < load.Entities; i++)
+        {
+            var e = written[NotificationLoad.EntityId(i)];
+            load.AcknowledgedOf(i).ShouldBe(load.Updates, $"entity {i}: every update acknowledged");
+            Number(e, "sumCount").ShouldBe(load.AcknowledgedOf(i), $"entity {i}: the job's count must equal the 2xx answers");
+            Number(e, "sumValue").ShouldBe((long)load.Updates * (load.Updates + 1) / 2, $"entity {i}: sum");
+            Number(e, "sumOutOfOrder").ShouldBe(0, $"entity {i}: applied out of order");
+        }
+    }
+
     public static long Number(JsonElement entity, string name) =>
         entity.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.Number ? (long)v.GetDouble() : -1;
 

@@ -37,16 +37,7 @@ public sealed class FailoverTests(ITestOutputHelper output)
         output.WriteLine($"{load.Acknowledged} acknowledged in {elapsed.TotalSeconds:0.0} s; longest stall of an entity {stall.TotalSeconds:0.00} s; 503: {load.Unavailable}, no answer: {load.NoAnswer}");
 
         var survivors = rig.Nodes.Where(n => n != victim).ToList();
-        await WaitUntilAsync(async () => (await EntitiesAsync(rig, "Sensor", "sumCount")).Values.All(e => Number(e, "sumCount") == Updates), TimeSpan.FromSeconds(60), () => "every entity's sumCount written back as " + Updates);
-        var entities = await EntitiesAsync(rig, "Sensor", "sumCount,sumValue,sumOutOfOrder");
-        for (var i = 0; i < Entities; i++)
-        {
-            var e = entities[NotificationLoad.EntityId(i)];
-            load.AcknowledgedOf(i).ShouldBe(Updates);
-            Number(e, "sumCount").ShouldBe(load.AcknowledgedOf(i), $"entity {i}: the job's count must equal the 2xx answers");
-            Number(e, "sumValue").ShouldBe(Updates * (Updates + 1) / 2, $"entity {i}: sum");
-            Number(e, "sumOutOfOrder").ShouldBe(0, $"entity {i}: applied out of order");
-        }
+        await ShouldAllBeCountedOnceAsync(rig, load);
 
         var after = await rig.StatisticsAsync(CancellationToken.None);
         after.Count.ShouldBe(2);
@@ -95,15 +86,7 @@ public sealed class FailoverTests(ITestOutputHelper output)
         var late = victim.Errors.Split('\n').Count(l => l.Contains("[602]", StringComparison.Ordinal) || l.Contains("[604]", StringComparison.Ordinal));
         output.WriteLine($"the resumed node logged {late} refused or fenced write(s)");
 
-        await WaitUntilAsync(async () => (await EntitiesAsync(rig, "Sensor", "sumCount")).Values.All(e => Number(e, "sumCount") == updates), TimeSpan.FromSeconds(60), () => "every entity's sumCount written back as " + updates);
-        var written = await EntitiesAsync(rig, "Sensor", "sumCount,sumValue,sumOutOfOrder");
-        for (var i = 0; i < entities; i++)
-        {
-            var e = written[NotificationLoad.EntityId(i)];
-            Number(e, "sumCount").ShouldBe(load.AcknowledgedOf(i), $"entity {i}: applied exactly once per acknowledged update");
-            Number(e, "sumValue").ShouldBe(updates * (updates + 1) / 2, $"entity {i}: sum");
-            Number(e, "sumOutOfOrder").ShouldBe(0, $"entity {i}: applied out of order");
-        }
+        await ShouldAllBeCountedOnceAsync(rig, load);
 
         // The grains' own stored state agrees with what was written back.
         foreach (var i in new[] { 0, entities / 2, entities - 1 })
@@ -131,15 +114,7 @@ public sealed class FailoverTests(ITestOutputHelper output)
         output.WriteLine($"Redis killed at {acknowledgedAtKill}; acknowledged while down {acknowledgedDuringOutage} (requests in flight); 503: {load.Unavailable}; {load.Acknowledged} acknowledged in all");
         load.Unavailable.ShouldBeGreaterThan(0);
 
-        await WaitUntilAsync(async () => (await EntitiesAsync(rig, "Sensor", "sumCount")).Values.All(e => Number(e, "sumCount") == updates), TimeSpan.FromSeconds(60), () => "every entity's sumCount written back as " + updates);
-        var written = await EntitiesAsync(rig, "Sensor", "sumCount,sumValue,sumOutOfOrder");
-        for (var i = 0; i < entities; i++)
-        {
-            var e = written[NotificationLoad.EntityId(i)];
-            Number(e, "sumCount").ShouldBe(load.AcknowledgedOf(i), $"entity {i}: every acknowledged update counted once");
-            Number(e, "sumValue").ShouldBe(updates * (updates + 1) / 2, $"entity {i}: sum");
-            Number(e, "sumOutOfOrder").ShouldBe(0, $"entity {i}: applied out of order");
-        }
+        await ShouldAllBeCountedOnceAsync(rig, load);
     }
 
     private static int Decreases(IReadOnlyList<long> values)

@@ -35,15 +35,7 @@ public sealed class MembershipTests(ITestOutputHelper output)
         (await leaving.WaitForExitAsync(TimeSpan.FromSeconds(60))).ShouldBe(0, leaving.Errors);
 
         await run;
-        await WaitUntilAsync(async () => (await EntitiesAsync(rig, "Sensor", "sumCount")).Values.All(e => Number(e, "sumCount") == updates), TimeSpan.FromSeconds(60), () => "every entity's sumCount written back as " + updates);
-        var written = await EntitiesAsync(rig, "Sensor", "sumCount,sumValue,sumOutOfOrder");
-        for (var i = 0; i < entities; i++)
-        {
-            var e = written[NotificationLoad.EntityId(i)];
-            Number(e, "sumCount").ShouldBe(load.AcknowledgedOf(i), $"entity {i}");
-            Number(e, "sumValue").ShouldBe(updates * (updates + 1) / 2, $"entity {i}: sum");
-            Number(e, "sumOutOfOrder").ShouldBe(0, $"entity {i}: applied out of order");
-        }
+        await ShouldAllBeCountedOnceAsync(rig, load);
 
         var running = await rig.StatisticsAsync(CancellationToken.None);
         var stopped = leaving.LastReport().ShouldNotBeNull("the stopped node prints its final statistics");
