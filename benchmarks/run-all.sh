@@ -17,6 +17,7 @@ run() {
 
 run engine bench engine
 run broker bench broker
+run cluster bench cluster
 run broker-one-by-one bench broker --pipeline-depth 1
 run receiver-1k bench receiver
 run receiver-100k bench receiver --body-bytes 102400 --seconds 5
