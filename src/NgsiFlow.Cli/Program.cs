@@ -22,6 +22,7 @@ var bench = new Command("bench", "End-to-end benchmarks; each prints its figures
 bench.Subcommands.Add(BenchBrokerCommand.Create());
 bench.Subcommands.Add(BenchClusterCommand.Create());
 bench.Subcommands.Add(BenchEngineCommand.Create());
+bench.Subcommands.Add(BenchFuzzCommand.Create());
 bench.Subcommands.Add(BenchInferenceCommand.Create());
 bench.Subcommands.Add(BenchReceiverCommand.Create());
 bench.Subcommands.Add(BenchSinksCommand.Create());

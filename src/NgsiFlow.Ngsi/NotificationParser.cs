@@ -40,6 +40,8 @@ public static class NotificationParser
             return new NgsiCustomNotification(FiwareContext.FromHeaders(headers), body.ToArray(), headers.Get(NgsiHeaderNames.ContentType));
         }
 
+        JsonSource.EnsureUtf8(body);
+
         var guessed = format == NotificationFormat.Auto;
         if (guessed)
         {

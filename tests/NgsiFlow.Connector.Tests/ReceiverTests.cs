@@ -117,6 +117,34 @@ public sealed class ReceiverTests
         h.Receiver.GetStatistics().Accepted.ShouldBe(0);
     }
 
+    // Regressions of hostile bodies: each answered 500 with an empty body, or was accepted losing data, before.
+    public static TheoryData<byte[], string, string> HostileBodies() => new()
+    {
+        { [.. "{\"subscriptionI"u8, 0x93, .. "\":\"s\",\"data\":[{\"id\":\"E1\",\"type\":\"T\"}]}"u8], "$['(invalid UTF-8)']", "an invalid UTF-8 sequence at byte 15 (0x93)" },
+        { [.. "{\"subscriptionId\":\"s\",\"data\":[{\"id\":\"E"u8, 0xC0, 0xAF, .. "\",\"type\":\"T\"}]}"u8], "$.data[0].id", "an invalid UTF-8 sequence at byte 38 (0xC0)" },
+        { "{\"subscriptionId\":\"s\",\"data\":[{\"id\":\"E\",\"id\":\"F\",\"type\":\"T\"}]}"u8.ToArray(), "$.data[0].id", "a second \"id\"" },
+        { "{\"subscriptionId\":\"s\",\"data\":[{\"id\":\"E\",\"type\":\"T\",\"t\":{\"value\":1e400}}]}"u8.ToArray(), "$.data[0].t.value", "a number out of" },
+    };
+
+    [Theory]
+    [MemberData(nameof(HostileBodies))]
+    public async Task Post_hostile_body_returns_400_naming_path_and_cause_and_takes_nothing(byte[] body, string path, string found)
+    {
+        await using var h = await ReceiverHarness.StartAsync();
+
+        using var response = await h.PostAsync("/notify/job1", body);
+        using var valid = await h.PostAsync("/notify/job1", "{\"subscriptionId\":\"s\",\"data\":[{\"id\":\"E1\",\"type\":\"T\"}]}"u8.ToArray());
+        await h.StopAsync();
+
+        response.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+        var error = await ErrorOf(response);
+        error.Error.ShouldBe("BadRequest");
+        error.Description.ShouldStartWith(path + ":");
+        error.Description.ShouldContain(found);
+        valid.StatusCode.ShouldBe(HttpStatusCode.NoContent, "a valid notification right after is still taken");
+        h.Events.Count.ShouldBe(1);
+    }
+
     [Fact]
     public async Task Post_over_size_limit_returns_413_and_exact_limit_is_accepted()
     {

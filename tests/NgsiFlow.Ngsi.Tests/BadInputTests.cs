@@ -266,4 +266,60 @@ public class BadInputTests
     {
         Should.Throw<NgsiFormatException>(() => NgsiV2Parser.ParseEntity("""{"type":"T"}"""u8)).JsonPath.ShouldBe("$");
     }
+
+    // Regression: a gateway that mangles encodings sent {"subscriptionI\x93": ...}; the reader's transcoding error
+    // escaped as InvalidOperationException and the receiver answered 500 with an empty body.
+    [Fact]
+    public void Parse_invalidUtf8InPropertyName_refusedNamingTheByte()
+    {
+        byte[] body = [.. "{\"subscriptionI"u8, 0x93, .. "\":\"s\",\"data\":[]}"u8];
+        var e = Should.Throw<NgsiFormatException>(() => NotificationParser.Parse(body, null, V2Normalized));
+        e.Expected.ShouldBe("UTF-8 text");
+        e.Found.ShouldBe("an invalid UTF-8 sequence at byte 15 (0x93)");
+        e.JsonPath.ShouldBe("$['(invalid UTF-8)']");
+    }
+
+    [Theory]
+    [InlineData(new byte[] { 0xC3, 0x28 })]
+    [InlineData(new byte[] { 0xED, 0xA0, 0x80 })]
+    [InlineData(new byte[] { 0xC0, 0xAF })]
+    [InlineData(new byte[] { 0xFF })]
+    public void ParseEntity_invalidUtf8InValue_refusedWithFormatException(byte[] bad)
+    {
+        byte[] body = [.. "{\"id\":\"E"u8, .. bad, .. "\",\"type\":\"T\"}"u8];
+        Should.Throw<NgsiFormatException>(() => NgsiV2Parser.ParseEntity(body)).Found!.ShouldContain("invalid UTF-8 sequence at byte 8");
+        Should.Throw<NgsiFormatException>(() => NgsiLdParser.ParseEntity(body)).Found!.ShouldContain("invalid UTF-8 sequence at byte 8");
+    }
+
+    // Regression: a duplicated key was accepted and the first value silently lost.
+    [Fact]
+    public void Parse_duplicateEntityId_refusedNamingIt()
+    {
+        var e = Fails("""{"subscriptionId":"s","data":[{"id":"E","id":"F","type":"T"}]}""", V2Normalized);
+        e.JsonPath.ShouldBe("$.data[0].id");
+        e.Found.ShouldBe("a second \"id\"");
+    }
+
+    [Fact]
+    public void Parse_duplicateAttribute_refusedNamingIt()
+    {
+        var e = Fails("""{"subscriptionId":"s","data":[{"id":"E","type":"T","t":{"value":1},"t":{"value":2}}]}""", V2Normalized);
+        e.JsonPath.ShouldBe("$.data[0].t");
+        e.Found.ShouldBe("a second \"t\"");
+    }
+
+    [Fact]
+    public void Parse_duplicateAttributeMember_refusedNamingIt()
+    {
+        var e = Fails("""{"subscriptionId":"s","data":[{"id":"E","type":"T","t":{"value":1,"type":"Number","value":2}}]}""", V2Normalized);
+        e.JsonPath.ShouldBe("$.data[0].t.value");
+        e.Found.ShouldBe("a second \"value\"");
+    }
+
+    [Fact]
+    public void ParseEntity_duplicateAttributeKeyValues_refused()
+    {
+        Should.Throw<NgsiFormatException>(() => NgsiV2Parser.ParseEntity("""{"id":"E","type":"T","a":1,"a":2}"""u8, NgsiV2Representation.KeyValues))
+            .Found.ShouldBe("a second \"a\"");
+    }
 }

@@ -25,6 +25,9 @@ internal sealed class OrionException : Exception
 
     public static OrionException Parse() => new(400, "ParseError", "Errors found in incoming JSON buffer");
 
+    /// <summary>Orion's ParseError, its description followed by what was wrong and where.</summary>
+    public static OrionException Parse(string detail) => new(400, "ParseError", "Errors found in incoming JSON buffer: " + detail);
+
     public static OrionException EntityNotFound() => NotFound("The requested entity has not been found. Check type and id");
 
     public static OrionException AttributeNotFound() => NotFound("The entity does not have such an attribute");

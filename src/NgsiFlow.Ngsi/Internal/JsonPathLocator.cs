@@ -29,7 +29,14 @@ internal static class JsonPathLocator
                 switch (reader.TokenType)
                 {
                     case JsonTokenType.PropertyName:
-                        SetName(stack, reader.GetString());
+                        if (!TryGetName(ref reader, out var name))
+                        {
+                            // The bad text is in this name: the path ends at it.
+                            SetName(stack, "(invalid UTF-8)");
+                            return Format(stack);
+                        }
+
+                        SetName(stack, name);
                         if (start >= offset)
                         {
                             return Format(stack);
@@ -67,6 +74,20 @@ internal static class JsonPathLocator
         }
 
         return Format(stack);
+    }
+
+    private static bool TryGetName(ref Utf8JsonReader reader, out string? name)
+    {
+        try
+        {
+            name = reader.GetString();
+            return true;
+        }
+        catch (InvalidOperationException)
+        {
+            name = null;
+            return false;
+        }
     }
 
     private static void SetName(List<Frame> stack, string? name)

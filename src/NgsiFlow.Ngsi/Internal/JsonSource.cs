@@ -11,11 +11,44 @@ internal ref struct JsonSource
 
     public JsonSource(ReadOnlySpan<byte> body, int maxDepth)
     {
+        EnsureUtf8(body);
         _body = body;
         Reader = new Utf8JsonReader(body, new JsonReaderOptions { MaxDepth = maxDepth });
     }
 
     public readonly ReadOnlySpan<byte> Body => _body;
+
+    /// <summary>
+    /// Refuses text that is not UTF-8 before any parsing, naming the first bad byte and where it stands: the JSON
+    /// reader would otherwise fail only when a string is decoded, with an exception that is no format error.
+    /// </summary>
+    /// <exception cref="NgsiFormatException">The body holds an invalid UTF-8 sequence.</exception>
+    public static void EnsureUtf8(ReadOnlySpan<byte> body)
+    {
+        if (System.Text.Unicode.Utf8.IsValid(body))
+        {
+            return;
+        }
+
+        var offset = 0;
+        while (offset < body.Length && System.Text.Rune.DecodeFromUtf8(body[offset..], out _, out var consumed) == System.Buffers.OperationStatus.Done)
+        {
+            offset += consumed;
+        }
+
+        // Name the string that holds the bad byte: the locator answers for the token starting at an offset, so give it
+        // the string's opening quote (the nearest unescaped one before the byte).
+        var quote = offset - 1;
+        while (quote >= 0 && (body[quote] != (byte)'"' || (quote > 0 && body[quote - 1] == (byte)'\\')))
+        {
+            quote--;
+        }
+
+        throw new NgsiFormatException(
+            JsonPathLocator.Locate(body, Math.Max(quote, 0)),
+            "UTF-8 text",
+            string.Create(System.Globalization.CultureInfo.InvariantCulture, $"an invalid UTF-8 sequence at byte {offset} (0x{body[offset]:X2})"));
+    }
 
     public readonly JsonTokenType Token => Reader.TokenType;
 

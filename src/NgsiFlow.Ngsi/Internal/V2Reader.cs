@@ -104,15 +104,26 @@ internal static class V2Reader
         {
             if (src.Reader.ValueTextEquals("id"u8))
             {
+                if (id is not null)
+                {
+                    src.Fail("each member of an entity once", "a second \"id\"");
+                }
+
                 id = src.ReadName("a string entity id");
             }
             else if (src.Reader.ValueTextEquals("type"u8))
             {
+                if (type is not null)
+                {
+                    src.Fail("each member of an entity once", "a second \"type\"");
+                }
+
                 type = src.ReadName("a string entity type");
             }
             else
             {
-                attributes.Add(ReadNamedAttribute(ref src, representation));
+                var at = src.Reader.TokenStartIndex;
+                AddOnce(ref src, attributes, ReadNamedAttribute(ref src, representation), "an entity", at);
             }
 
             src.Read();
@@ -142,11 +153,27 @@ internal static class V2Reader
         src.Read();
         while (src.Token != JsonTokenType.EndObject)
         {
-            attributes.Add(ReadNamedAttribute(ref src, representation));
+            var at = src.Reader.TokenStartIndex;
+            AddOnce(ref src, attributes, ReadNamedAttribute(ref src, representation), "an object of attributes", at);
             src.Read();
         }
 
         return new NgsiV2AttributeCollection(attributes);
+    }
+
+    /// <summary>Adds an attribute, refusing a second one of the same name (as Orion refuses duplicate keys).</summary>
+    private static void AddOnce(ref JsonSource src, List<NgsiV2Attribute> attributes, NgsiV2Attribute attribute, string where, long nameOffset)
+    {
+        // Entities are narrow: a scan beats hashing for the usual dozen attributes.
+        foreach (var a in attributes)
+        {
+            if (string.Equals(a.Name, attribute.Name, StringComparison.Ordinal))
+            {
+                src.FailAt(nameOffset, $"each attribute of {where} once", $"a second \"{attribute.Name}\"");
+            }
+        }
+
+        attributes.Add(attribute);
     }
 
     private static NgsiV2Attribute ReadNamedAttribute(ref JsonSource src, NgsiV2Representation representation)
@@ -171,9 +198,17 @@ internal static class V2Reader
         NgsiValue value = default;
         long valueOffset = src.Reader.TokenStartIndex;
         IReadOnlyList<NgsiV2Metadata>? metadata = null;
+        var seen = 0;
         src.Read();
         while (src.Token != JsonTokenType.EndObject)
         {
+            var member = src.Reader.ValueTextEquals("value"u8) ? 1 : src.Reader.ValueTextEquals("type"u8) ? 2 : src.Reader.ValueTextEquals("metadata"u8) ? 4 : 0;
+            if ((seen & member) != 0)
+            {
+                src.Fail("each member of an attribute once", "a second \"" + (member == 1 ? "value" : member == 2 ? "type" : "metadata") + "\"");
+            }
+
+            seen |= member;
             if (src.Reader.ValueTextEquals("value"u8))
             {
                 src.Read();

@@ -15,6 +15,11 @@ internal static class JsonValues
     /// <summary>Parses one complete JSON document; throws Orion's ParseError when it is not valid JSON.</summary>
     public static object? Parse(ReadOnlySpan<byte> utf8)
     {
+        if (!System.Text.Unicode.Utf8.IsValid(utf8))
+        {
+            throw OrionException.Parse(string.Create(CultureInfo.InvariantCulture, $"invalid UTF-8 at byte {FirstInvalidUtf8(utf8)}"));
+        }
+
         var reader = new Utf8JsonReader(utf8, new JsonReaderOptions { MaxDepth = MaxDepth });
         try
         {
@@ -31,10 +36,28 @@ internal static class JsonValues
 
             return value;
         }
-        catch (JsonException)
+        catch (JsonException e)
         {
-            throw OrionException.Parse();
+            throw e.BytePositionInLine is { } at && e.LineNumber is { } line
+                ? OrionException.Parse(string.Create(CultureInfo.InvariantCulture, $"malformed JSON at line {line + 1}, byte {at + 1}"))
+                : OrionException.Parse();
         }
+        catch (FormatException)
+        {
+            // GetDouble on a number no double holds (1e400).
+            throw OrionException.Parse(string.Create(CultureInfo.InvariantCulture, $"a number out of range at byte {reader.TokenStartIndex}"));
+        }
+    }
+
+    private static int FirstInvalidUtf8(ReadOnlySpan<byte> utf8)
+    {
+        var offset = 0;
+        while (offset < utf8.Length && Rune.DecodeFromUtf8(utf8[offset..], out _, out var consumed) == System.Buffers.OperationStatus.Done)
+        {
+            offset += consumed;
+        }
+
+        return offset;
     }
 
     /// <summary>Reads the value the reader is positioned on (the reader must have been advanced onto it).</summary>
@@ -49,7 +72,9 @@ internal static class JsonValues
             case JsonTokenType.False:
                 return false;
             case JsonTokenType.Number:
-                return reader.GetDouble();
+                // 1e400 reads as infinity, which no JSON answer can hold: refuse it here.
+                var number = reader.GetDouble();
+                return double.IsFinite(number) ? number : throw OrionException.Parse(string.Create(CultureInfo.InvariantCulture, $"a number out of range at byte {reader.TokenStartIndex}"));
             case JsonTokenType.String:
                 return reader.GetString();
             case JsonTokenType.StartArray:
@@ -65,6 +90,12 @@ internal static class JsonValues
                 while (reader.Read() && reader.TokenType != JsonTokenType.EndObject)
                 {
                     var name = reader.GetString()!;
+                    if (map.TryGet(name, out _))
+                    {
+                        // Orion refuses a JSON object that names a key twice; taking either value would lose data silently.
+                        throw OrionException.Parse(string.Create(CultureInfo.InvariantCulture, $"duplicate key '{name}' at byte {reader.TokenStartIndex}"));
+                    }
+
                     reader.Read();
                     map.Set(name, ReadValue(ref reader));
                 }

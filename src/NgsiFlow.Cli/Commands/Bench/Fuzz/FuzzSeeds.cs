@@ -1,0 +1,38 @@
+namespace NgsiFlow.Cli.Commands.Bench.Fuzz;
+
+/// <summary>The valid inputs the fuzz cases start from: every notification format, entities, the broker's write bodies.</summary>
+internal static class FuzzSeeds
+{
+    public static IReadOnlyList<byte[]> Notifications { get; } =
+    [
+        """{"subscriptionId":"57458eb60962ef754e7c0998","data":[{"id":"Room1","type":"Room","temperature":{"type":"Number","value":23.5,"metadata":{"accuracy":{"type":"Number","value":0.1}}},"name":{"type":"Text","value":"Kitchen ü"},"location":{"type":"geo:json","value":{"type":"Point","coordinates":[-3.69,40.41]}}}]}"""u8.ToArray(),
+        """{"subscriptionId":"s2","data":[{"id":"Room1","type":"Room","temperature":23.5,"pressure":720},{"id":"Room2","type":"Room","temperature":21,"on":true,"tags":["a","b"]}]}"""u8.ToArray(),
+        """{"id":"urn:ngsi-ld:Notification:1","type":"Notification","subscriptionId":"urn:ngsi-ld:Subscription:1","notifiedAt":"2026-01-01T00:00:00.000Z","data":[{"id":"urn:ngsi-ld:Room:1","type":"Room","temperature":{"type":"Property","value":23.5,"unitCode":"CEL","observedAt":"2026-01-01T00:00:00Z"},"isIn":{"type":"Relationship","object":"urn:ngsi-ld:Building:1"}}]}"""u8.ToArray(),
+    ];
+
+    public static IReadOnlyList<byte[]> Entities { get; } =
+    [
+        """{"id":"Room1","type":"Room","temperature":{"type":"Number","value":23.5},"seen":{"type":"DateTime","value":"2026-01-01T00:00:00Z"}}"""u8.ToArray(),
+    ];
+
+    public static (HttpMethod Method, string Path)[] BrokerEndpoints { get; } =
+    [
+        (HttpMethod.Post, "v2/entities?options=upsert"),
+        (HttpMethod.Patch, "v2/entities/F1/attrs"),
+        (HttpMethod.Post, "v2/op/update"),
+        (HttpMethod.Post, "v2/subscriptions"),
+        (HttpMethod.Post, "v2/op/query"),
+        (HttpMethod.Put, "v2/entities/F1/attrs/temperature"),
+    ];
+
+    /// <summary>One body per entry of <see cref="BrokerEndpoints"/>, in the same order.</summary>
+    public static IReadOnlyList<byte[]> BrokerBodies { get; } =
+    [
+        """{"id":"F2","type":"Fuzz","temperature":{"type":"Number","value":3,"metadata":{"unit":{"type":"Text","value":"C"}}},"name":{"type":"Text","value":"x"}}"""u8.ToArray(),
+        """{"temperature":{"type":"Number","value":4},"status":{"type":"Text","value":"ok"}}"""u8.ToArray(),
+        """{"actionType":"append","entities":[{"id":"F3","type":"Fuzz","temperature":{"type":"Number","value":5}},{"id":"F1","type":"Fuzz","humidity":{"value":40}}]}"""u8.ToArray(),
+        """{"description":"fuzz","subject":{"entities":[{"idPattern":".*","type":"Fuzz"}],"condition":{"attrs":["temperature"]}},"notification":{"http":{"url":"http://127.0.0.1:9/notify"},"attrs":["temperature"]},"throttling":1}"""u8.ToArray(),
+        """{"entities":[{"idPattern":".*","type":"Fuzz"}],"attrs":["temperature"],"expression":{"q":"temperature>1"}}"""u8.ToArray(),
+        """{"type":"Number","value":6,"metadata":{}}"""u8.ToArray(),
+    ];
+}
