@@ -160,6 +160,42 @@ public sealed class NotificationDeliveryTests
             request.Headers["Ngsiv2-AttrsFormat"].ShouldBe("normalized");
         }
     }
+
+    [Fact]
+    public async Task Delivery_queue_full_each_dropped_notification_counted_on_its_subscription_and_delivered_plus_dropped_add_up()
+    {
+        const int updates = 40;
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var (app, url, seen) = await StartReceiverAsync(async context =>
+        {
+            await release.Task;
+            context.Response.StatusCode = 204;
+        });
+        await using (app)
+        {
+            await using var broker = await ContextBroker.StartAsync(new BrokerOptions { Port = 0, NotificationSendersPerSubscription = 1, NotificationQueueCapacity = 4, NotificationTimeout = TimeSpan.FromSeconds(30) });
+            using var client = new HttpClient { BaseAddress = broker.BaseAddress };
+            await client.SendAsync(HttpMethod.Post, "/v2/entities", """{"id":"E","type":"T","a":{"value":0}}""");
+            var (created, _) = await client.SendAsync(HttpMethod.Post, "/v2/subscriptions", """{"subject":{"entities":[{"id":"E"}]},"notification":{"http":{"url":"@URL@"}}}""".Replace("@URL@", url.ToString(), StringComparison.Ordinal));
+            var id = created.Headers.Location!.ToString().Split('/').Last();
+            for (var i = 1; i <= updates; i++)
+            {
+                (await client.SendAsync(HttpMethod.Patch, "/v2/entities/E/attrs", "{\"a\":{\"value\":" + i + "}}")).Response.StatusCode.ShouldBe(HttpStatusCode.NoContent);
+            }
+
+            var (_, full) = await client.SendAsync(HttpMethod.Get, "/v2/subscriptions/" + id);
+            var dropped = full!["notification"]!["dropped"]!.GetValue<long>();
+            full["notification"]!["lastFailureReason"]!.GetValue<string>().ShouldBe("notification queue full");
+            dropped.ShouldBeGreaterThan(0);
+
+            release.SetResult();
+            (await broker.WaitForNotificationsAsync(TimeSpan.FromSeconds(30))).ShouldBeTrue();
+            var (_, after) = await client.SendAsync(HttpMethod.Get, "/v2/subscriptions/" + id);
+            after!["notification"]!["dropped"]!.GetValue<long>().ShouldBe(dropped);
+            (seen.Count + dropped).ShouldBe(updates, "every update was either delivered or counted as dropped");
+            broker.NotificationsSent.ShouldBe(seen.Count);
+        }
+    }
 }
 
 public sealed record Seen(string Method, string Query, Dictionary<string, string> Headers);

@@ -81,8 +81,8 @@ internal sealed partial class NotificationDispatcher : IAsyncDisposable
 
         Interlocked.Decrement(ref queue.PendingCount);
         Interlocked.Increment(ref _dropped);
-        _droppedCounter.Add(1);
-        job.Subscription.RecordFailure(Dates.Now(), "notification queue full");
+        _droppedCounter.Add(1, new KeyValuePair<string, object?>("subscription", job.Subscription.Id));
+        job.Subscription.RecordDrop(Dates.Now(), "notification queue full");
         LogDropped(job.Subscription.Id, _queueCapacity);
         return false;
     }

@@ -89,6 +89,9 @@ internal sealed class Subscription
 
     public long FailsCounter;
 
+    /// <summary>Notifications dropped because the subscription's queue was full (NgsiFlow's own counter; Orion has none).</summary>
+    public long Dropped;
+
     /// <summary>Set once the subscription is deleted or replaced, so that queued notifications stop counting.</summary>
     public volatile bool Retired;
 
@@ -150,6 +153,17 @@ internal sealed class Subscription
         }
     }
 
+    /// <summary>A notification that never left: the queue was full. Counted as a failure too, as Orion counts a send it could not make.</summary>
+    public void RecordDrop(DateTime at, string reason)
+    {
+        lock (_gate)
+        {
+            Dropped++;
+        }
+
+        RecordFailure(at, reason);
+    }
+
     /// <summary>Carries the delivery counters over to a replacement built by PATCH or loaded from storage.</summary>
     public void CopyCountersFrom(Subscription other)
     {
@@ -162,6 +176,7 @@ internal sealed class Subscription
             LastFailure = other.LastFailure;
             LastFailureReason = other.LastFailureReason;
             FailsCounter = other.FailsCounter;
+            Dropped = other.Dropped;
             _lastTriggered = other._lastTriggered;
         }
     }

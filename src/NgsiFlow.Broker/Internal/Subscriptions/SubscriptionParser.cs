@@ -177,7 +177,7 @@ internal static class SubscriptionParser
         foreach (var pair in notification)
         {
             if (pair.Key is not ("http" or "httpCustom" or "attrs" or "exceptAttrs" or "metadata" or "attrsFormat" or "onlyChangedAttrs" or "covered" or "maxFailsLimit"
-                or "timesSent" or "lastNotification" or "lastSuccess" or "lastSuccessCode" or "lastFailure" or "lastFailureReason" or "failsCounter"))
+                or "timesSent" or "lastNotification" or "lastSuccess" or "lastSuccessCode" or "lastFailure" or "lastFailureReason" or "failsCounter" or "dropped"))
             {
                 throw OrionException.BadRequest($"unrecognized field in notification: /{pair.Key}/");
             }

@@ -110,6 +110,11 @@ internal static class SubscriptionWriter
             {
                 writer.WriteNumber("failsCounter", s.FailsCounter);
             }
+
+            if (s.Dropped > 0)
+            {
+                writer.WriteNumber("dropped", s.Dropped);
+            }
         }
 
         writer.WriteEndObject();
@@ -158,6 +163,7 @@ internal static class SubscriptionWriter
         {
             doc.Add(new("timesSent", (double)s.TimesSent));
             doc.Add(new("failsCounter", (double)s.FailsCounter));
+            doc.Add(new("dropped", (double)s.Dropped));
             doc.Add(new("lastNotification", s.LastNotification is { } a ? Dates.Format(a) : null));
             doc.Add(new("lastSuccess", s.LastSuccess is { } b ? Dates.Format(b) : null));
             doc.Add(new("lastSuccessCode", s.LastSuccessCode is { } c ? (double)c : null));
@@ -180,6 +186,7 @@ internal static class SubscriptionWriter
         var s = SubscriptionParser.Parse((JsonMap)definition!, (string)id!, tenant, servicePath, ServicePathScope.Parse(servicePath, forUpdate: false, "/#"), createdAt);
         s.TimesSent = doc.TryGet("timesSent", out var t) && t is double td ? (long)td : 0;
         s.FailsCounter = doc.TryGet("failsCounter", out var fc) && fc is double fcd ? (long)fcd : 0;
+        s.Dropped = doc.TryGet("dropped", out var dr) && dr is double drd ? (long)drd : 0;
         s.LastNotification = DateOrNull(doc, "lastNotification");
         s.LastSuccess = DateOrNull(doc, "lastSuccess");
         s.LastFailure = DateOrNull(doc, "lastFailure");
