@@ -22,6 +22,21 @@ public sealed class BrokerOptions
     /// <summary>Largest accepted request payload in bytes. Default 1 MB, Orion's limit.</summary>
     public int MaxPayloadBytes { get; set; } = 1024 * 1024;
 
+    /// <summary>Open connections at most; further ones wait in the accept queue. Default 10,000.</summary>
+    public int MaxConcurrentConnections { get; set; } = 10_000;
+
+    /// <summary>How long a client may take to send a request's headers before the connection is closed (slow or
+    /// idle clients, slowloris). Default 10 s.</summary>
+    public TimeSpan RequestHeadersTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>The slowest a request body may arrive, after a 5 s grace, before the connection is closed; 0 for no
+    /// minimum. Default 240 bytes/s.</summary>
+    public double MinRequestBodyBytesPerSecond { get; set; } = 240;
+
+    /// <summary>Requests served on one keep-alive connection before the answer closes it (the client reconnects, so
+    /// a load balancer can rebalance); 0 for no limit. Default 0.</summary>
+    public int MaxRequestsPerConnection { get; set; }
+
     /// <summary>Notifications a subscription may have waiting; when full, new ones are dropped and counted. Default 100,000.</summary>
     public int NotificationQueueCapacity { get; set; } = 100_000;
 
@@ -54,6 +69,26 @@ public sealed class BrokerOptions
         if (Port is < 0 or > 65535)
         {
             errors.Add(Invariant($"BrokerOptions.Port must be between 0 and 65535 (was {Port})."));
+        }
+
+        if (MaxConcurrentConnections is < 1 or > 1_000_000)
+        {
+            errors.Add(Invariant($"BrokerOptions.MaxConcurrentConnections must be between 1 and 1000000 (was {MaxConcurrentConnections})."));
+        }
+
+        if (RequestHeadersTimeout < TimeSpan.FromMilliseconds(100) || RequestHeadersTimeout > TimeSpan.FromMinutes(10))
+        {
+            errors.Add(Invariant($"BrokerOptions.RequestHeadersTimeout must be between 100 ms and 10 minutes (was {RequestHeadersTimeout})."));
+        }
+
+        if (MinRequestBodyBytesPerSecond < 0 || double.IsNaN(MinRequestBodyBytesPerSecond))
+        {
+            errors.Add(Invariant($"BrokerOptions.MinRequestBodyBytesPerSecond must not be negative (was {MinRequestBodyBytesPerSecond})."));
+        }
+
+        if (MaxRequestsPerConnection < 0)
+        {
+            errors.Add(Invariant($"BrokerOptions.MaxRequestsPerConnection must not be negative (was {MaxRequestsPerConnection})."));
         }
 
         if (ListenAddress is null)

@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -93,10 +94,22 @@ public sealed class ContextBroker : IAsyncDisposable
         {
             kestrel.AddServerHeader = false;
             kestrel.Limits.MaxRequestBodySize = null;
+            kestrel.Limits.MaxConcurrentConnections = options.MaxConcurrentConnections;
+            kestrel.Limits.RequestHeadersTimeout = options.RequestHeadersTimeout;
+            kestrel.Limits.MinRequestBodyDataRate = options.MinRequestBodyBytesPerSecond > 0 ? new MinDataRate(options.MinRequestBodyBytesPerSecond, TimeSpan.FromSeconds(5)) : null;
             kestrel.Listen(options.ListenAddress, options.Port);
         });
         var app = builder.Build();
         var api = new BrokerApi(core, options.MaxPayloadBytes, loggerFactory.CreateLogger("NgsiFlow.Broker.Api"));
+        if (options.MaxRequestsPerConnection > 0)
+        {
+            app.Use((context, next) =>
+            {
+                Internal.Api.ConnectionRequestLimit.Apply(context, options.MaxRequestsPerConnection);
+                return next(context);
+            });
+        }
+
         app.UseRouting();
         api.Map(app);
         app.MapFallback(api.NotFoundAsync);

@@ -18,6 +18,11 @@ public sealed partial class NgsiReceiver
     private async Task HandleAsync(HttpContext context)
     {
         var started = Stopwatch.GetTimestamp();
+        if (_options.MaxRequestsPerConnection > 0)
+        {
+            ConnectionRequestLimit.Apply(context, _options.MaxRequestsPerConnection);
+        }
+
         _counters.Received();
         await HandleCoreAsync(context, context.Request).ConfigureAwait(false);
         if (ConnectorInstruments.Duration.Enabled)

@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -89,7 +90,9 @@ public sealed partial class NgsiReceiver : IAsyncDisposable
             // The receiver enforces its own limit so that the 413 carries an Orion-style body.
             kestrel.Limits.MaxRequestBodySize = null;
             kestrel.Limits.MaxRequestBufferSize = Math.Max(1024 * 1024, Math.Min(options.MaxBodyBytes + 65_536, int.MaxValue));
-            kestrel.Limits.MaxConcurrentConnections = null;
+            kestrel.Limits.MaxConcurrentConnections = options.MaxConcurrentConnections;
+            kestrel.Limits.RequestHeadersTimeout = options.RequestHeadersTimeout;
+            kestrel.Limits.MinRequestBodyDataRate = options.MinRequestBodyBytesPerSecond > 0 ? new MinDataRate(options.MinRequestBodyBytesPerSecond, TimeSpan.FromSeconds(5)) : null;
             kestrel.Limits.KeepAliveTimeout = TimeSpan.FromMinutes(2);
             kestrel.Listen(options.ListenAddress, options.Port, listen =>
             {

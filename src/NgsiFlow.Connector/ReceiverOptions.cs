@@ -56,6 +56,21 @@ public sealed class ReceiverOptions
     /// <summary>Any further Kestrel configuration (limits, more endpoints, client certificates); runs after NgsiFlow's.</summary>
     public Action<KestrelServerOptions>? ConfigureKestrel { get; set; }
 
+    /// <summary>Open connections at most; further ones wait in the accept queue. Default 10,000.</summary>
+    public int MaxConcurrentConnections { get; set; } = 10_000;
+
+    /// <summary>How long a client may take to send a request's headers before the connection is closed (slow or
+    /// idle clients, slowloris). Default 10 s.</summary>
+    public TimeSpan RequestHeadersTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>The slowest a request body may arrive, after a 5 s grace, before the connection is closed; 0 for no
+    /// minimum. Default 240 bytes/s.</summary>
+    public double MinRequestBodyBytesPerSecond { get; set; } = 240;
+
+    /// <summary>Requests served on one keep-alive connection before the answer closes it (the client reconnects, so
+    /// a load balancer can rebalance); 0 for no limit. Default 0.</summary>
+    public int MaxRequestsPerConnection { get; set; }
+
     /// <summary>
     /// Handles the requests whose path is outside <see cref="NotifyPath"/> (a node's statistics and health, say) before
     /// any credential check; null (default) answers them 404. Not used when <see cref="NotifyPath"/> is "/".
@@ -135,6 +150,26 @@ public sealed class ReceiverOptions
         if (Certificate is { HasPrivateKey: false })
         {
             errors.Add($"ReceiverOptions.Certificate '{Certificate.Subject}' has no private key; HTTPS needs one.");
+        }
+
+        if (MaxConcurrentConnections is < 1 or > 1_000_000)
+        {
+            errors.Add(Invariant($"ReceiverOptions.MaxConcurrentConnections must be between 1 and 1000000 (was {MaxConcurrentConnections})."));
+        }
+
+        if (RequestHeadersTimeout < TimeSpan.FromMilliseconds(100) || RequestHeadersTimeout > TimeSpan.FromMinutes(10))
+        {
+            errors.Add(Invariant($"ReceiverOptions.RequestHeadersTimeout must be between 100 ms and 10 minutes (was {RequestHeadersTimeout})."));
+        }
+
+        if (MinRequestBodyBytesPerSecond < 0 || double.IsNaN(MinRequestBodyBytesPerSecond))
+        {
+            errors.Add(Invariant($"ReceiverOptions.MinRequestBodyBytesPerSecond must not be negative (was {MinRequestBodyBytesPerSecond})."));
+        }
+
+        if (MaxRequestsPerConnection < 0)
+        {
+            errors.Add(Invariant($"ReceiverOptions.MaxRequestsPerConnection must not be negative (was {MaxRequestsPerConnection})."));
         }
 
         if (DrainTimeout < TimeSpan.Zero)
