@@ -12,7 +12,7 @@ internal static class BenchFuzzCommand
 {
     public static Command Create()
     {
-        var target = new Option<string>("--target") { Description = "receiver, broker or parse.", Required = true };
+        var target = new Option<string>("--target") { Description = "receiver, broker, parse or sources (the JSON-lines and CSV file readers).", Required = true };
         var seconds = new Option<double>("--seconds") { Description = "How long to run.", DefaultValueFactory = _ => 60 };
         var seed = new Option<int>("--seed") { Description = "The first seed; each further minute takes the next one.", DefaultValueFactory = _ => 1 };
         var command = new Command("fuzz", "Mutation-fuzz an input boundary (receiver, broker or parse) and report the answers; any 5xx, crash or hang is a failure.") { target, seconds, seed };
@@ -21,9 +21,9 @@ internal static class BenchFuzzCommand
             var output = parseResult.InvocationConfiguration.Output;
             var error = parseResult.InvocationConfiguration.Error;
             var name = parseResult.GetValue(target)!;
-            if (name is not ("receiver" or "broker" or "parse"))
+            if (name is not ("receiver" or "broker" or "parse" or "sources"))
             {
-                await error.WriteLineAsync($"--target must be receiver, broker or parse (was '{name}').").ConfigureAwait(false);
+                await error.WriteLineAsync($"--target must be receiver, broker, parse or sources (was '{name}').").ConfigureAwait(false);
                 return 2;
             }
 

@@ -35,4 +35,11 @@ internal static class FuzzSeeds
         """{"entities":[{"idPattern":".*","type":"Fuzz"}],"attrs":["temperature"],"expression":{"q":"temperature>1"}}"""u8.ToArray(),
         """{"type":"Number","value":6,"metadata":{}}"""u8.ToArray(),
     ];
+
+    /// <summary>A JSON-lines file and a CSV file (cases alternate between the two readers).</summary>
+    public static IReadOnlyList<byte[]> Files { get; } =
+    [
+        "{\"id\":\"Room1\",\"t\":21.5}\n{\"id\":\"Room2\",\"t\":[1,2,{\"x\":null}]}\n\n{\"id\":\"R\u00fc3\"}\n"u8.ToArray(),
+        "id,t,name\nRoom1,21.5,\"Kitchen, west\"\nRoom2,-3e2,\"say \"\"hi\"\"\"\n"u8.ToArray(),
+    ];
 }

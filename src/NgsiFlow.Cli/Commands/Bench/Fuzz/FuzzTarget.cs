@@ -30,7 +30,8 @@ internal abstract class FuzzTarget : IAsyncDisposable
         "receiver" => await ReceiverTarget.StartAsync(cancellationToken).ConfigureAwait(false),
         "broker" => await BrokerTarget.StartAsync(cancellationToken).ConfigureAwait(false),
         "parse" => new ParseTarget(),
-        _ => throw new ArgumentException($"unknown fuzz target '{name}': receiver, broker or parse", nameof(name)),
+        "sources" => new SourcesTarget(),
+        _ => throw new ArgumentException($"unknown fuzz target '{name}': receiver, broker, parse or sources", nameof(name)),
     };
 
     protected static async Task<FuzzAnswer> PostAsync(HttpClient http, HttpMethod method, string path, byte[] body, CancellationToken cancellationToken)
@@ -175,5 +176,50 @@ internal abstract class FuzzTarget : IAsyncDisposable
             Task.FromResult(NotificationParser.TryParse(Seeds[0], NotificationHeaders.Empty, null, out _, out var error) ? null : "a valid notification then failed to parse: " + error?.Message);
 
         public override ValueTask DisposeAsync() => default;
+    }
+
+    /// <summary>The JSON-lines and CSV file sources: a bad file stops with a <see cref="Sinks.SourceReadException"/> naming file and line, never anything else.</summary>
+    private sealed class SourcesTarget : FuzzTarget
+    {
+        private readonly string _directory = Directory.CreateTempSubdirectory("ngsiflow-fuzz-").FullName;
+
+        public override string Name => "sources";
+
+        public override IReadOnlyList<byte[]> Seeds { get; } = FuzzSeeds.Files;
+
+        public override async Task<FuzzAnswer> SendAsync(int index, byte[] body, CancellationToken cancellationToken)
+        {
+            var path = Path.Combine(_directory, "case" + (index % 2 == 0 ? ".jsonl" : ".csv"));
+            await File.WriteAllBytesAsync(path, body, cancellationToken).ConfigureAwait(false);
+            try
+            {
+                IStreamSource<string> source = index % 2 == 0
+                    ? new Sinks.Files.JsonLinesFileSource<string>(path, line => System.Text.Json.JsonDocument.Parse(line.ToArray()).RootElement.GetRawText())
+                    : new Sinks.Files.CsvFileSource<string>(path, record => record[0]);
+                await foreach (var item in source.ReadAsync(cancellationToken).ConfigureAwait(false))
+                {
+                    await source.AcknowledgeAsync(item.Position, cancellationToken).ConfigureAwait(false);
+                }
+
+                return new FuzzAnswer(200, null);
+            }
+            catch (Sinks.SourceReadException e) when (e.Message.Contains(path, StringComparison.Ordinal))
+            {
+                return new FuzzAnswer(400, null);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                return new FuzzAnswer(500, $"{e.GetType().Name}: {e.Message}");
+            }
+        }
+
+        public override async Task<string?> CheckValidAsync(CancellationToken cancellationToken) =>
+            (await SendAsync(0, Seeds[0], cancellationToken).ConfigureAwait(false)).Status == 200 ? null : "a valid JSON-lines file then failed";
+
+        public override ValueTask DisposeAsync()
+        {
+            Directory.Delete(_directory, recursive: true);
+            return default;
+        }
     }
 }
