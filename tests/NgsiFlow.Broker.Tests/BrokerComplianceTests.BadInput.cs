@@ -18,7 +18,7 @@ public abstract partial class BrokerComplianceTests
         { "/v2/entities", "{\"id\":\"E1\",\"id\":\"E2\",\"type\":\"T\"}"u8.ToArray(), "duplicate key 'id' at byte 11" },
         { "/v2/entities", "{\"id\":\"E1\",\"type\":\"T\",\"t\":{\"value\":1,\"value\":2}}"u8.ToArray(), "duplicate key 'value' at byte 37" },
         { "/v2/entities", "{\"id\":\"E1\",\"type\":\"T\",\"t\":{\"value\":1e400}}"u8.ToArray(), "a number out of range at byte 35" },
-        { "/v2/entities", Encoding.ASCII.GetBytes("{\"id\":\"E1\",\"type\":\"T\",\"t\":{\"value\":" + new string('[', 100) + new string(']', 100) + "}}"), "malformed JSON at line 1, byte " },
+        { "/v2/entities", Encoding.ASCII.GetBytes("{\"id\":\"E1\",\"type\":\"T\",\"t\":{\"value\":" + new string('[', 100) + new string(']', 100) + "}}"), string.Empty },
     };
 
     [Theory]
@@ -34,7 +34,14 @@ public abstract partial class BrokerComplianceTests
 
         response.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
         answer!["error"]!.GetValue<string>().ShouldBe("ParseError");
-        answer["description"]!.GetValue<string>().ShouldStartWith("Errors found in incoming JSON buffer: " + detail);
+        if (detail.Length == 0)
+        {
+            answer["description"]!.GetValue<string>().ShouldBe("Errors found in incoming JSON buffer");
+        }
+        else
+        {
+            answer["description"]!.GetValue<string>().ShouldBe("Errors found in incoming JSON buffer: " + detail);
+        }
         var (after, _) = await SendAsync(HttpMethod.Get, "/v2/entities/E1");
         after.StatusCode.ShouldBe(HttpStatusCode.NotFound, "nothing of a refused body is stored");
     }

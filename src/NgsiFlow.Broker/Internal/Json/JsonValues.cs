@@ -36,11 +36,10 @@ internal static class JsonValues
 
             return value;
         }
-        catch (JsonException e)
+        catch (JsonException)
         {
-            throw e.BytePositionInLine is { } at && e.LineNumber is { } line
-                ? OrionException.Parse(string.Create(CultureInfo.InvariantCulture, $"malformed JSON at line {line + 1}, byte {at + 1}"))
-                : OrionException.Parse();
+            // Orion's own answer to malformed JSON, word for word: clients match on it.
+            throw OrionException.Parse();
         }
         catch (FormatException)
         {

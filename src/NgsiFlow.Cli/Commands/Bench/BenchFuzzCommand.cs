@@ -12,7 +12,7 @@ internal static class BenchFuzzCommand
 {
     public static Command Create()
     {
-        var target = new Option<string>("--target") { Description = "receiver, broker, parse or sources (the JSON-lines and CSV file readers).", Required = true };
+        var target = new Option<string>("--target") { Description = "receiver, broker, parse, sources (the JSON-lines and CSV file readers) or models (ONNX loading).", Required = true };
         var seconds = new Option<double>("--seconds") { Description = "How long to run.", DefaultValueFactory = _ => 60 };
         var seed = new Option<int>("--seed") { Description = "The first seed; each further minute takes the next one.", DefaultValueFactory = _ => 1 };
         var command = new Command("fuzz", "Mutation-fuzz an input boundary (receiver, broker or parse) and report the answers; any 5xx, crash or hang is a failure.") { target, seconds, seed };
@@ -21,14 +21,20 @@ internal static class BenchFuzzCommand
             var output = parseResult.InvocationConfiguration.Output;
             var error = parseResult.InvocationConfiguration.Error;
             var name = parseResult.GetValue(target)!;
-            if (name is not ("receiver" or "broker" or "parse" or "sources"))
+            if (name is not ("receiver" or "broker" or "parse" or "sources" or "models"))
             {
-                await error.WriteLineAsync($"--target must be receiver, broker, parse or sources (was '{name}').").ConfigureAwait(false);
+                await error.WriteLineAsync($"--target must be receiver, broker, parse, sources or models (was '{name}').").ConfigureAwait(false);
                 return 2;
             }
 
             var total = TimeSpan.FromSeconds(Math.Max(1, parseResult.GetValue(seconds)));
             await using var fuzz = await FuzzTarget.CreateAsync(name, ct).ConfigureAwait(false);
+            if (fuzz.Seeds.Count == 0)
+            {
+                await error.WriteLineAsync($"The fuzz target '{name}' found no seed inputs; run from a clone of the repository (models/ holds the model seeds).").ConfigureAwait(false);
+                return 2;
+            }
+
             var reports = new List<FuzzReport>();
             var started = DateTime.UtcNow;
             for (var s = parseResult.GetValue(seed); DateTime.UtcNow - started < total && !ct.IsCancellationRequested; s++)

@@ -19,6 +19,11 @@ internal static class FuzzRun
 {
     public static async Task<FuzzReport> RunAsync(FuzzTarget target, int seed, int maxCases, TimeSpan maxTime, int checkEvery, CancellationToken cancellationToken)
     {
+        if (target.Seeds.Count == 0)
+        {
+            throw new InvalidOperationException($"The fuzz target '{target.Name}' has no seed inputs (for models: run from a clone of the repository, which holds models/).");
+        }
+
         var mutator = new Mutator(seed);
         var byStatus = new SortedDictionary<int, int>();
         var failures = new List<FuzzFailure>();

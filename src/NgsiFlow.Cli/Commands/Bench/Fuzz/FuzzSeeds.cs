@@ -42,4 +42,10 @@ internal static class FuzzSeeds
         "{\"id\":\"Room1\",\"t\":21.5}\n{\"id\":\"Room2\",\"t\":[1,2,{\"x\":null}]}\n\n{\"id\":\"R\u00fc3\"}\n"u8.ToArray(),
         "id,t,name\nRoom1,21.5,\"Kitchen, west\"\nRoom2,-3e2,\"say \"\"hi\"\"\"\n"u8.ToArray(),
     ];
+
+    /// <summary>The repository's two small demo models (models/), found as the demos find theirs.</summary>
+    public static IReadOnlyList<byte[]> Models { get; } = [.. new[] { "models/regimes-kmeans.onnx", "models/regimes-mlp.onnx" }
+        .Select(Demo.DemoPaths.Find)
+        .OfType<string>()
+        .Select(File.ReadAllBytes)];
 }

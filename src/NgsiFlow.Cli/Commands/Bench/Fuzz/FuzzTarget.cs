@@ -31,7 +31,8 @@ internal abstract class FuzzTarget : IAsyncDisposable
         "broker" => await BrokerTarget.StartAsync(cancellationToken).ConfigureAwait(false),
         "parse" => new ParseTarget(),
         "sources" => new SourcesTarget(),
-        _ => throw new ArgumentException($"unknown fuzz target '{name}': receiver, broker, parse or sources", nameof(name)),
+        "models" => new ModelsTarget(),
+        _ => throw new ArgumentException($"unknown fuzz target '{name}': receiver, broker, parse, sources or models", nameof(name)),
     };
 
     protected static async Task<FuzzAnswer> PostAsync(HttpClient http, HttpMethod method, string path, byte[] body, CancellationToken cancellationToken)
@@ -221,5 +222,34 @@ internal abstract class FuzzTarget : IAsyncDisposable
             Directory.Delete(_directory, recursive: true);
             return default;
         }
+    }
+
+    /// <summary>ONNX model loading: damaged model bytes are refused with a <see cref="Inference.ModelLoadException"/>, never anything else.</summary>
+    private sealed class ModelsTarget : FuzzTarget
+    {
+        public override string Name => "models";
+
+        public override IReadOnlyList<byte[]> Seeds { get; } = FuzzSeeds.Models;
+
+        public override Task<FuzzAnswer> SendAsync(int index, byte[] body, CancellationToken cancellationToken)
+        {
+            try
+            {
+                Inference.OnnxModel.Load(body, "fuzz");
+                return Task.FromResult(new FuzzAnswer(200, null));
+            }
+            catch (Inference.ModelLoadException)
+            {
+                return Task.FromResult(new FuzzAnswer(400, null));
+            }
+            catch (Exception e) when (e is not OutOfMemoryException)
+            {
+                return Task.FromResult(new FuzzAnswer(500, $"{e.GetType().Name}: {e.Message}"));
+            }
+        }
+
+        public override Task<string?> CheckValidAsync(CancellationToken cancellationToken) => Task.FromResult<string?>(null);
+
+        public override ValueTask DisposeAsync() => default;
     }
 }
