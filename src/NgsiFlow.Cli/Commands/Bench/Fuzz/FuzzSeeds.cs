@@ -23,6 +23,10 @@ internal static class FuzzSeeds
         (HttpMethod.Post, "v2/subscriptions"),
         (HttpMethod.Post, "v2/op/query"),
         (HttpMethod.Put, "v2/entities/F1/attrs/temperature"),
+
+        // The last two take their case as a query string: every filter, paging and rendering parameter.
+        (HttpMethod.Get, "v2/entities?"),
+        (HttpMethod.Get, "v2/subscriptions?"),
     ];
 
     /// <summary>One body per entry of <see cref="BrokerEndpoints"/>, in the same order.</summary>
@@ -34,6 +38,8 @@ internal static class FuzzSeeds
         """{"description":"fuzz","subject":{"entities":[{"idPattern":".*","type":"Fuzz"}],"condition":{"attrs":["temperature"]}},"notification":{"http":{"url":"http://127.0.0.1:9/notify"},"attrs":["temperature"]},"throttling":1}"""u8.ToArray(),
         """{"entities":[{"idPattern":".*","type":"Fuzz"}],"attrs":["temperature"],"expression":{"q":"temperature>1"}}"""u8.ToArray(),
         """{"type":"Number","value":6,"metadata":{}}"""u8.ToArray(),
+        "type=Fuzz&idPattern=F.*&q=temperature>1;name==x,y;temperature==1..5&mq=temperature.unit==C&attrs=temperature,name&metadata=unit&limit=10&offset=0&orderBy=!temperature,name&options=keyValues,count"u8.ToArray(),
+        "limit=5&offset=1&options=count"u8.ToArray(),
     ];
 
     /// <summary>A JSON-lines file and a CSV file (cases alternate between the two readers).</summary>

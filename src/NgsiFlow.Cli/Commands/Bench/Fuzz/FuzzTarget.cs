@@ -117,7 +117,49 @@ internal abstract class FuzzTarget : IAsyncDisposable
         public override Task<FuzzAnswer> SendAsync(int index, byte[] body, CancellationToken cancellationToken)
         {
             var (method, path) = Endpoints[index % Endpoints.Length];
-            return PostAsync(http, method, path, body, cancellationToken);
+            return method == HttpMethod.Get
+                ? GetAsync(http, path + Query(body), cancellationToken)
+                : PostAsync(http, method, path, body, cancellationToken);
+        }
+
+        /// <summary>The case's bytes as a query string: '&amp;', '=' and the filter syntax kept, everything else percent-encoded.</summary>
+        private static string Query(byte[] bytes)
+        {
+            var text = new System.Text.StringBuilder(bytes.Length * 2);
+            foreach (var b in bytes.AsSpan(0, Math.Min(bytes.Length, 6_000)))
+            {
+                if (char.IsAsciiLetterOrDigit((char)b) || "&=,;:.!_-~*<>".Contains((char)b, StringComparison.Ordinal))
+                {
+                    text.Append((char)b);
+                }
+                else
+                {
+                    text.Append('%').Append(b.ToString("X2", System.Globalization.CultureInfo.InvariantCulture));
+                }
+            }
+
+            return text.ToString();
+        }
+
+        private static async Task<FuzzAnswer> GetAsync(HttpClient http, string path, CancellationToken cancellationToken)
+        {
+            try
+            {
+                using var response = await http.GetAsync(path, cancellationToken).ConfigureAwait(false);
+                var status = (int)response.StatusCode;
+                var text = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
+                return status >= 400 && !text.Contains("\"error\"", StringComparison.Ordinal) && status != 414
+                    ? new FuzzAnswer(status, $"{status} without an Orion-style error body: '{text}'")
+                    : new FuzzAnswer(status, status >= 500 ? $"{status}: {text}" : null);
+            }
+            catch (HttpRequestException e)
+            {
+                return new FuzzAnswer(0, $"no answer: {e.Message}");
+            }
+            catch (TaskCanceledException) when (!cancellationToken.IsCancellationRequested)
+            {
+                return new FuzzAnswer(0, "no answer within the request timeout (a hang)");
+            }
         }
 
         public override async Task<string?> CheckValidAsync(CancellationToken cancellationToken)
