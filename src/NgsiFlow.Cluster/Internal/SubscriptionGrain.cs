@@ -1,7 +1,5 @@
-using NgsiFlow.Client;
 using NgsiFlow.Connector;
 using NgsiFlow.Connector.Internal;
-using NgsiFlow.Ngsi;
 
 namespace NgsiFlow.Cluster.Internal;
 
@@ -34,45 +32,10 @@ internal sealed class SubscriptionGrain(ClusterRuntime runtime) : Grain, ISubscr
             var description = SubscriptionBuilder.Describe(job.Name, request, broker.Api, url, headers);
             var fiware = request.Fiware ?? broker.DefaultFiware;
             var expires = request.Lifetime is { } life ? DateTimeOffset.UtcNow + life : (DateTimeOffset?)null;
-            string? id = null;
-            if (broker.V2Client is { } v2)
-            {
-                await foreach (var existing in v2.ListSubscriptionsAsync(fiware, CancellationToken.None).ConfigureAwait(true))
-                {
-                    if (existing.Description == description && existing.Id is not null)
-                    {
-                        id = existing.Id;
-                        if (expires is not null || existing.Status != NgsiV2SubscriptionStatus.Active)
-                        {
-                            await v2.UpdateSubscriptionAsync(id, new NgsiV2Subscription { Expires = expires, Status = NgsiV2SubscriptionStatus.Active }, fiware, CancellationToken.None).ConfigureAwait(true);
-                        }
 
-                        break;
-                    }
-                }
-
-                var created = id is null;
-                id ??= await v2.CreateSubscriptionAsync(SubscriptionBuilder.V2(request, description, url, headers, expires), fiware, CancellationToken.None).ConfigureAwait(true);
-                ClusterLog.SubscriptionEnsured(runtime.Logger, job.Name, request.Name, broker.Name, id, created ? "created" : "reused");
-            }
-            else
-            {
-                var ld = broker.LdClient!;
-                await foreach (var existing in ld.ListSubscriptionsAsync(fiware, CancellationToken.None).ConfigureAwait(true))
-                {
-                    if (existing.Description == description && existing.Id is not null)
-                    {
-                        id = existing.Id;
-                        await ld.UpdateSubscriptionAsync(id, new NgsiLdSubscription { ExpiresAt = expires, IsActive = true }, fiware, CancellationToken.None).ConfigureAwait(true);
-                        break;
-                    }
-                }
-
-                var created = id is null;
-                id ??= await ld.CreateSubscriptionAsync(SubscriptionBuilder.Ld(request, description, url, headers, expires), fiware, CancellationToken.None).ConfigureAwait(true);
-                ClusterLog.SubscriptionEnsured(runtime.Logger, job.Name, request.Name, broker.Name, id, created ? "created" : "reused");
-            }
-
+            // Grain code stays on the grain's scheduler: no ConfigureAwait(false) here.
+            var (id, reused) = await SubscriptionEnsurer.EnsureAsync(broker, request, description, url, headers, expires, fiware, CancellationToken.None).ConfigureAwait(true);
+            ClusterLog.SubscriptionEnsured(runtime.Logger, job.Name, request.Name, broker.Name, id, reused ? "reused" : "created");
             ids.Add(id);
         }
 

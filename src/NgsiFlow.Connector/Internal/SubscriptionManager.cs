@@ -28,40 +28,7 @@ internal sealed class SubscriptionManager(ConnectorOptions options, ILogger logg
         var managed = new ManagedSubscription(route.Job, broker, request, description) { NotificationUrl = url };
         var fiware = request.Fiware ?? broker.DefaultFiware;
         var expires = request.Lifetime is { } life ? _time.GetUtcNow() + life : (DateTimeOffset?)null;
-        string? id = null;
-        var reused = false;
-        if (broker.V2Client is { } v2)
-        {
-            await foreach (var existing in v2.ListSubscriptionsAsync(fiware, cancellationToken).ConfigureAwait(false))
-            {
-                if (existing.Description == description && existing.Id is not null)
-                {
-                    id = existing.Id;
-                    reused = true;
-                    await v2.UpdateSubscriptionAsync(id, new NgsiV2Subscription { Expires = expires, Status = NgsiV2SubscriptionStatus.Active }, fiware, cancellationToken).ConfigureAwait(false);
-                    break;
-                }
-            }
-
-            id ??= await v2.CreateSubscriptionAsync(SubscriptionBuilder.V2(request, description, url, headers, expires), fiware, cancellationToken).ConfigureAwait(false);
-        }
-        else
-        {
-            var ld = broker.LdClient!;
-            await foreach (var existing in ld.ListSubscriptionsAsync(fiware, cancellationToken).ConfigureAwait(false))
-            {
-                if (existing.Description == description && existing.Id is not null)
-                {
-                    id = existing.Id;
-                    reused = true;
-                    await ld.UpdateSubscriptionAsync(id, new NgsiLdSubscription { ExpiresAt = expires, IsActive = true }, fiware, cancellationToken).ConfigureAwait(false);
-                    break;
-                }
-            }
-
-            id ??= await ld.CreateSubscriptionAsync(SubscriptionBuilder.Ld(request, description, url, headers, expires), fiware, cancellationToken).ConfigureAwait(false);
-        }
-
+        var (id, reused) = await SubscriptionEnsurer.EnsureAsync(broker, request, description, url, headers, expires, fiware, cancellationToken).ConfigureAwait(false);
         managed.Reused = reused;
         managed.Id = id;
         managed.ExpiresAt = expires;
