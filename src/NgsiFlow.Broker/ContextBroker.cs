@@ -90,6 +90,7 @@ public sealed class ContextBroker : IAsyncDisposable
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
         builder.Services.AddRoutingCore();
+        Internal.Api.BrokerHealth.Add(builder.Services, store);
         builder.WebHost.UseKestrel(kestrel =>
         {
             kestrel.AddServerHeader = false;
@@ -112,6 +113,7 @@ public sealed class ContextBroker : IAsyncDisposable
 
         app.UseRouting();
         api.Map(app);
+        Internal.Api.BrokerHealth.Map(app);
         app.MapFallback(api.NotFoundAsync);
         try
         {

@@ -84,8 +84,13 @@ public static class ClusterHostBuilderExtensions
         });
 
         // Registered after the silo: started once it joined, stopped before it leaves.
-        builder.Services.AddSingleton(sp => new ClusterNode(options, sp.GetRequiredService<IGrainFactory>(), sp.GetRequiredService<Orleans.Runtime.ILocalSiloDetails>(), sp.GetRequiredService<Orleans.Runtime.IClusterMembershipService>(), sp.GetRequiredService<ClusterRuntime>()));
+        builder.Services.AddSingleton(sp => new ClusterNode(options, sp.GetRequiredService<IGrainFactory>(), sp.GetRequiredService<Orleans.Runtime.ILocalSiloDetails>(), sp.GetRequiredService<Orleans.Runtime.IClusterMembershipService>(), sp.GetRequiredService<ClusterRuntime>(), sp));
         builder.Services.AddHostedService(sp => sp.GetRequiredService<ClusterNode>());
+        builder.Services.AddHealthChecks()
+            .AddCheck<SiloHealthCheck>("silo", tags: [ClusterNode.ReadyTag])
+            .AddCheck<StoreHealthCheck>("store", tags: [ClusterNode.ReadyTag])
+            .AddCheck<BrokerHealthCheck>("broker", tags: [ClusterNode.ReadyTag])
+            .AddCheck<SubscriptionsHealthCheck>("subscriptions", tags: [ClusterNode.ReadyTag]);
         return builder;
     }
 

@@ -1,5 +1,7 @@
 using System.Text.Json;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using NgsiFlow.Cluster.Internal;
@@ -21,13 +23,18 @@ public sealed class ClusterNode : IHostedService, IAsyncDisposable
     private readonly IGrainFactory _grains;
     private readonly ILocalSiloDetails _silo;
     private readonly IClusterMembershipService _membership;
+    private readonly IServiceProvider _services;
     private readonly ClusterRuntime _runtime;
     private readonly CancellationTokenSource _stopping = new();
     private NgsiReceiver? _receiver;
     private Task _subscriptions = Task.CompletedTask;
 
-    internal ClusterNode(ClusterNodeOptions options, IGrainFactory grains, ILocalSiloDetails silo, IClusterMembershipService membership, ClusterRuntime runtime)
+    /// <summary>The tag of the health checks behind <c>/health/ready</c>.</summary>
+    public const string ReadyTag = "ready";
+
+    internal ClusterNode(ClusterNodeOptions options, IGrainFactory grains, ILocalSiloDetails silo, IClusterMembershipService membership, ClusterRuntime runtime, IServiceProvider services)
     {
+        _services = services;
         _membership = membership;
         _options = options;
         _grains = grains;
@@ -106,6 +113,9 @@ public sealed class ClusterNode : IHostedService, IAsyncDisposable
         _stopping.Dispose();
     }
 
+    /// <summary>The jobs this node receives notifications for.</summary>
+    public IReadOnlyList<ClusterJob> ServedJobs => Served();
+
     private List<ClusterJob> Served() => _options.Serve.Count == 0
         ? [.. _options.Jobs.Jobs]
         : [.. _options.Serve.Select(_options.Jobs.Get)];
@@ -164,6 +174,12 @@ public sealed class ClusterNode : IHostedService, IAsyncDisposable
             return;
         }
 
+        if (HttpMethods.IsGet(context.Request.Method) && path is "/health/live" or "/health/ready")
+        {
+            await WriteHealthAsync(context, path == "/health/ready").ConfigureAwait(false);
+            return;
+        }
+
         const string keys = "/cluster/keys/";
         if (HttpMethods.IsGet(context.Request.Method) && path.StartsWith(keys, StringComparison.Ordinal) && path.IndexOf('/', keys.Length) > keys.Length)
         {
@@ -197,6 +213,31 @@ public sealed class ClusterNode : IHostedService, IAsyncDisposable
         }
 
         await WriteErrorAsync(context, 404, "NotFound", $"no endpoint at '{path}'; notifications go to '{_options.Receiver.NotifyPath}/{{job}}'").ConfigureAwait(false);
+    }
+
+    /// <summary>Live: the process answers. Ready: every check tagged <see cref="ReadyTag"/> passes (silo, store, broker, subscriptions).</summary>
+    private async Task WriteHealthAsync(HttpContext context, bool ready)
+    {
+        var health = _services.GetRequiredService<HealthCheckService>();
+        var report = ready
+            ? await health.CheckHealthAsync(c => c.Tags.Contains(ReadyTag), context.RequestAborted).ConfigureAwait(false)
+            : await health.CheckHealthAsync(_ => false, context.RequestAborted).ConfigureAwait(false);
+        context.Response.StatusCode = report.Status == HealthStatus.Unhealthy ? StatusCodes.Status503ServiceUnavailable : StatusCodes.Status200OK;
+        context.Response.ContentType = "application/json";
+        await using var writer = new Utf8JsonWriter(context.Response.Body);
+        writer.WriteStartObject();
+        writer.WriteString("status", report.Status.ToString());
+        writer.WriteStartObject("checks");
+        foreach (var (name, entry) in report.Entries)
+        {
+            writer.WriteStartObject(name);
+            writer.WriteString("status", entry.Status.ToString());
+            writer.WriteString("description", entry.Description);
+            writer.WriteEndObject();
+        }
+
+        writer.WriteEndObject();
+        writer.WriteEndObject();
     }
 
     private static async Task WriteErrorAsync(HttpContext context, int status, string error, string description)

@@ -15,6 +15,9 @@ internal interface IBrokerStore : IAsyncDisposable
     /// <summary>Prepares the store (schema, connection) and loads persisted data into <see cref="Index"/>.</summary>
     Task InitializeAsync(CancellationToken cancellationToken);
 
+    /// <summary>Null when the store answers, else why not (for /health/ready).</summary>
+    Task<string?> CheckAsync(CancellationToken cancellationToken);
+
     /// <summary>Persists an entity snapshot (taken under the entity's lock, so never torn).</summary>
     ValueTask SaveEntityAsync(string tenant, Entity snapshot, CancellationToken cancellationToken);
 

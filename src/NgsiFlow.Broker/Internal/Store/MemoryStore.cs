@@ -10,6 +10,8 @@ internal sealed class MemoryStore : IBrokerStore
 
     public bool IsDurable => false;
 
+    public Task<string?> CheckAsync(CancellationToken cancellationToken) => Task.FromResult<string?>(null);
+
     public Task InitializeAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
     public ValueTask SaveEntityAsync(string tenant, Entity snapshot, CancellationToken cancellationToken) => ValueTask.CompletedTask;

@@ -35,6 +35,20 @@ internal sealed class PostgresStore : IBrokerStore
 
     public bool IsDurable => true;
 
+    public async Task<string?> CheckAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await using var command = _dataSource.CreateCommand("SELECT 1");
+            await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false);
+            return null;
+        }
+        catch (Exception e) when (e is NpgsqlException or TimeoutException or System.Net.Sockets.SocketException)
+        {
+            return "PostgreSQL does not answer: " + e.Message;
+        }
+    }
+
     public async Task InitializeAsync(CancellationToken cancellationToken)
     {
         await using (var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false))
