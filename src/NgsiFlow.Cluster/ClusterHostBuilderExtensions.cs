@@ -78,6 +78,11 @@ public static class ClusterHostBuilderExtensions
             {
                 silo.UseRedisClustering(o => o.ConfigurationOptions = RedisOptions(redis));
                 silo.AddRedisGrainStorage(ClusterNodeOptions.StorageName, o => o.ConfigurationOptions = RedisOptions(redis));
+
+                // Orleans' default directory is eventually consistent: while a node leaves, a key could briefly have
+                // an activation on it and another elsewhere (the ETag keeps the state right, but the write-backs of
+                // the one that loses are replayed). Registrations in Redis make the second activation find the first.
+                silo.UseRedisGrainDirectoryAsDefault(o => o.ConfigurationOptions = RedisOptions(redis));
             }
 
             options.ConfigureSilo?.Invoke(silo);

@@ -42,7 +42,8 @@ public sealed class MembershipTests(ITestOutputHelper output)
         output.WriteLine($"applied: {string.Join(", ", running.Select(s => $"{s.Node.Name} {s.Statistics.Applied}"))}, {leaving.Name} {stopped.Applied}; 503: {load.Unavailable}, no answer: {load.NoAnswer}");
         running.Count.ShouldBe(3);
         running.Single(s => s.Node == joined).Statistics.Applied.ShouldBeGreaterThan(0, "the new node took keys");
-        (running.Sum(s => s.Statistics.Replays) + stopped.Replays).ShouldBe(0, "a graceful hand-over sends every stored write-back before it goes");
+        (running.Sum(s => s.Statistics.Replays) + stopped.Replays).ShouldBe(0, "a graceful hand-over sends every stored write-back before it goes\n"
+            + string.Join("\n", rig.Nodes.SelectMany(n => n.Errors.Split('\n').Where(l => l.Contains("NgsiFlow.Cluster[", StringComparison.Ordinal)).Take(10).Select(l => n.Name + ": " + l))));
     }
 
     [Fact]

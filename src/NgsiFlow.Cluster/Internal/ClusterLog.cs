@@ -14,8 +14,8 @@ internal static partial class ClusterLog
     [LoggerMessage(EventId = 602, Level = LogLevel.Warning, Message = "Key '{Key}' of job '{Job}' could not store its state; the activation is dropped and the call retried")]
     public static partial void StoreFailed(ILogger logger, Exception error, string job, string key);
 
-    [LoggerMessage(EventId = 603, Level = LogLevel.Information, Message = "Key '{Key}' of job '{Job}' took over {Count} unsent write-back(s); sending them again")]
-    public static partial void Replaying(ILogger logger, string job, string key, int count);
+    [LoggerMessage(EventId = 603, Level = LogLevel.Warning, Message = "Key '{Key}' of job '{Job}' took over {Count} unsent write-back(s) up to #{LastSeq}; sending them again")]
+    public static partial void Replaying(ILogger logger, string job, string key, int count, long lastSeq);
 
     [LoggerMessage(EventId = 604, Level = LogLevel.Warning, Message = "Key '{Key}' of job '{Job}' found a newer owner's state in the store; this activation stops without writing")]
     public static partial void FencedOff(ILogger logger, string job, string key);
@@ -31,6 +31,9 @@ internal static partial class ClusterLog
 
     [LoggerMessage(EventId = 608, Level = LogLevel.Warning, Message = "The cluster did not commit the event of key '{Key}' of job '{Job}' within {TimeoutMs} ms: {Error}")]
     public static partial void CommitTimedOut(ILogger logger, string job, string key, double timeoutMs, string error);
+
+    [LoggerMessage(EventId = 609, Level = LogLevel.Warning, Message = "Key '{Key}' of job '{Job}' could not finish its hand-over ({Reason}); the next owner sends its last write-backs again")]
+    public static partial void HandOverIncomplete(ILogger logger, Exception error, string job, string key, string reason);
 
     [LoggerMessage(EventId = 610, Level = LogLevel.Information, Message = "Job '{Job}' subscription '{Name}' on broker {Broker}: {Id} ({Action})")]
     public static partial void SubscriptionEnsured(ILogger logger, string job, string name, string broker, string id, string action);

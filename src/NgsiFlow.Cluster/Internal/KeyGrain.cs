@@ -2,7 +2,6 @@ using System.Diagnostics;
 using NgsiFlow.Connector;
 using NgsiFlow.Ngsi;
 using Orleans.Runtime;
-using Orleans.Storage;
 
 namespace NgsiFlow.Cluster.Internal;
 
@@ -38,7 +37,7 @@ internal sealed class KeyGrain(
         {
             // The previous owner stored these but may have sent some of them before it went: send all again, counted.
             _replayUpTo = store.State.LastOutboxSeq;
-            ClusterLog.Replaying(runtime.Logger, _job.Name, _key, pending);
+            ClusterLog.Replaying(runtime.Logger, _job.Name, _key, pending, store.State.LastOutboxSeq);
             StartDrain();
         }
 
@@ -146,9 +145,10 @@ internal sealed class KeyGrain(
                 await store.WriteStateAsync().ConfigureAwait(true);
             }
         }
-        catch (Exception ex) when (ex is OperationCanceledException or TimeoutException or OrleansException or InconsistentStateException)
+        catch (Exception ex) when (ex is not OutOfMemoryException)
         {
             // Out of time or store: the next owner sends the rest again, counted as replays.
+            ClusterLog.HandOverIncomplete(runtime.Logger, ex, _job.Name, _key, reason.ReasonCode.ToString());
         }
     }
 
