@@ -163,6 +163,9 @@ public sealed partial class OnnxModel : IDisposable
         return Load(buffer.ToArray(), name, options);
     }
 
+    /// <summary>The version of the ONNX Runtime library behind <see cref="OnnxModelEngine.OnnxRuntime"/>, e.g. "1.32.0".</summary>
+    public static string OnnxRuntimeVersion => OrtEvaluator.Version;
+
     /// <summary>Releases the ONNX Runtime session, if the model has one; the managed evaluator holds nothing to release.</summary>
     public void Dispose() => _evaluator.Dispose();
 
