@@ -4,7 +4,7 @@
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")"
 
-packages=(postgresql rabbitmq-server influxdb redis-server nginx-light chromium python3-sklearn python3-onnx libonnx-testdata)
+packages=(postgresql rabbitmq-server influxdb redis-server nginx-light chromium python3-sklearn python3-onnx python3-torch libonnx-testdata)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

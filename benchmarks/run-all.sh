@@ -23,6 +23,7 @@ run receiver-1k bench receiver
 run receiver-100k bench receiver --body-bytes 102400 --seconds 5
 run receiver-1m bench receiver --body-bytes 1048576 --seconds 5
 run inference bench inference
+run inference-onnxruntime bench inference --against onnxruntime
 run demo-rate0 demo --no-dashboard --summary-json "$out/demo-rate0.summary.json"
 run demo-rate200 demo --no-dashboard --rate 200 --summary-json "$out/demo-rate200.summary.json"
 run detector demo detector --hits 5000000 --as-fast-as-possible --no-dashboard --summary-json "$out/detector.summary.json"

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using NgsiFlow.Cli.Commands;
 using NgsiFlow.Cli.Commands.Bench;
+using NgsiFlow.Cli.Commands.Predict;
 
 var root = new RootCommand("NgsiFlow: stream processing and model inference on FIWARE context data.");
 

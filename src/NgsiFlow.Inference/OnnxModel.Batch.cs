@@ -53,9 +53,14 @@ public sealed partial class OnnxModel
         var width = CheckBatch(rows.Length, rowCount);
         var scorer = _shape.Scorer;
         var workers = maxDegreeOfParallelism > 0 ? maxDegreeOfParallelism : Environment.ProcessorCount;
-        if (scorer is null || workers <= 1 || rowCount < 256)
+        if (workers <= 1 || rowCount < 256)
         {
             return PredictBatch(rows.Span, rowCount);
+        }
+
+        if (scorer is null)
+        {
+            return RunGraphParallel(rows, rowCount, width, workers);
         }
 
         var k = scorer.ScoreCount;
@@ -91,9 +96,42 @@ public sealed partial class OnnxModel
         return width;
     }
 
-    private BatchPrediction RunGraph(ReadOnlySpan<double> rows, int rowCount, int width)
+    private BatchPrediction RunGraph(ReadOnlySpan<double> rows, int rowCount, int width) => FromOutputs(RunRows(rows, rowCount, width), rowCount);
+
+    /// <summary>Runs the graph on contiguous chunks of rows at once (both evaluators are thread-safe), then joins the outputs row-wise.</summary>
+    private BatchPrediction RunGraphParallel(ReadOnlyMemory<double> rows, int rowCount, int width, int workers)
     {
-        var decl = _graph.Inputs;
+        var chunk = (rowCount + workers - 1) / workers;
+        var parts = new OnnxValue[workers][];
+        var counts = new int[workers];
+        Parallel.For(0, workers, new ParallelOptions { MaxDegreeOfParallelism = workers }, w =>
+        {
+            var start = Math.Min(rowCount, w * chunk);
+            var end = Math.Min(rowCount, start + chunk);
+            counts[w] = end - start;
+            parts[w] = counts[w] == 0 ? [] : RunRows(rows.Span[(start * width)..(end * width)], end - start, width);
+        });
+        var used = Enumerable.Range(0, workers).Where(w => counts[w] > 0).ToArray();
+        var outputs = new OnnxValue[parts[used[0]].Length];
+        for (var o = 0; o < outputs.Length; o++)
+        {
+            var pieces = used.Select(w => parts[w][o]).ToArray();
+            var joined = OnnxValues.JoinRows(pieces, used.Select(w => counts[w]).ToArray());
+            if (joined is null)
+            {
+                // An output that is not one entry per row (a scalar, a summary): score the batch in one run instead.
+                return PredictBatch(rows.Span, rowCount);
+            }
+
+            outputs[o] = joined;
+        }
+
+        return FromOutputs(outputs, rowCount);
+    }
+
+    private OnnxValue[] RunRows(ReadOnlySpan<double> rows, int rowCount, int width)
+    {
+        var decl = _evaluator.Inputs;
         var tensors = new List<Tensor>(decl.Length);
         if (_shape.SingleInput)
         {
@@ -105,7 +143,7 @@ public sealed partial class OnnxModel
 
             var data = rows.ToArray();
             ElementTypes.Narrow(type, data);
-            tensors.Add(new Tensor(type, [rowCount, width], data));
+            tensors.Add(new Tensor(type, [rowCount, .. _shape.RowShape], data));
         }
         else
         {
@@ -127,7 +165,11 @@ public sealed partial class OnnxModel
             }
         }
 
-        var outputs = _graph.Run(tensors);
+        return _evaluator.Run(tensors);
+    }
+
+    private BatchPrediction FromOutputs(OnnxValue[] outputs, int rowCount)
+    {
         var k = 0;
         double[] scores = [];
         if (_shape.ScoreOutput >= 0)

@@ -116,7 +116,7 @@ public sealed partial class OnnxModel
         if (count != _shape.FeatureNames.Length)
         {
             throw new ModelInputException(_shape.FeatureNames.Length == 0
-                ? $"Model {Name}: the width of input '{_graph.Inputs[0].Name}' is not declared, so rows cannot be given as features."
+                ? $"Model {Name}: the width of input '{_evaluator.Inputs[0].Name}' is not declared, so rows cannot be given as features."
                 : $"Model {Name} takes {_shape.FeatureNames.Length} features ({string.Join(", ", _shape.FeatureNames)}), got {count}.");
         }
     }

@@ -48,6 +48,10 @@ public sealed class PredictCommandTests : IDisposable
     private static void ShouldBeClose(double actual, double expected, string where) =>
         Math.Abs(actual - expected).ShouldBeLessThanOrEqualTo(1e-9, $"{where}: {actual.ToString("R", CultureInfo.InvariantCulture)} vs scikit-learn {expected.ToString("R", CultureInfo.InvariantCulture)}");
 
+    /// <summary>Tree ensembles output float tensors (ai.onnx.ml): scikit-learn's prediction rounded to float.</summary>
+    private static void ShouldBeFloatOf(double actual, double expected, string where) =>
+        actual.ShouldBe((double)(float)expected, $"{where}: {actual.ToString("R", CultureInfo.InvariantCulture)} vs scikit-learn {expected.ToString("R", CultureInfo.InvariantCulture)}");
+
     [Fact]
     public async Task Predict_allConcreteRowsToOutputFile_matchScikitLearnWithin1e9()
     {
@@ -62,12 +66,12 @@ public sealed class PredictCommandTests : IDisposable
         result.Output.ShouldBeEmpty();
         result.Error.ShouldContain(outPath);
         var output = ReadCsv(File.ReadAllText(outPath));
-        output.Header.ShouldBe(["value"]);
+        output.Header.ShouldBe(["strength"]);
         output.Rows.Count.ShouldBe(expected.Rows.Count);
         expected.Rows.Count.ShouldBe(1030);
         for (var r = 0; r < expected.Rows.Count; r++)
         {
-            ShouldBeClose(output.Number(r, "value"), expected.Number(r, "predicted_strength"), $"row {r + 1}");
+            ShouldBeFloatOf(output.Number(r, "strength"), expected.Number(r, "predicted_strength"), $"row {r + 1}");
         }
     }
 
@@ -83,11 +87,11 @@ public sealed class PredictCommandTests : IDisposable
 
         result.ExitCode.ShouldBe(0, result.ToString());
         var output = ReadCsv(result.Output);
-        output.Header.ShouldBe(["value"]);
+        output.Header.ShouldBe(["strength"]);
         output.Rows.Count.ShouldBe(rows.Count);
         for (var i = 0; i < rows.Count; i++)
         {
-            ShouldBeClose(output.Number(i, "value"), expected.Number(rows[i], "predicted_strength"), $"source row {rows[i] + 1}");
+            ShouldBeFloatOf(output.Number(i, "strength"), expected.Number(rows[i], "predicted_strength"), $"source row {rows[i] + 1}");
         }
     }
 
@@ -104,7 +108,7 @@ public sealed class PredictCommandTests : IDisposable
 
         result.ExitCode.ShouldBe(0, result.ToString());
         var output = ReadCsv(result.Output);
-        output.Header.ShouldBe(["label", .. classes.Select(c => "probability_" + c)]);
+        output.Header.ShouldBe(["label", .. classes.Select(c => "probabilities_" + c)]);
         output.Rows.Count.ShouldBe(rows.Count);
         var labels = new HashSet<string>(StringComparer.Ordinal);
         for (var i = 0; i < rows.Count; i++)
@@ -114,7 +118,7 @@ public sealed class PredictCommandTests : IDisposable
             labels.Add(label);
             foreach (var c in classes)
             {
-                ShouldBeClose(output.Number(i, "probability_" + c), expected.Number(rows[i], "mlp_p_" + c), $"source row {rows[i] + 1}, class {c}");
+                ShouldBeClose(output.Number(i, "probabilities_" + c), expected.Number(rows[i], "mlp_p_" + c), $"source row {rows[i] + 1}, class {c}");
             }
         }
 

@@ -1,9 +1,14 @@
 """Export fitted scikit-learn estimators to ONNX, written for NgsiFlow's demo and test models.
 
 Only what NgsiFlow needs: decision trees, random forests, gradient boosting (classic and histogram),
-linear models, MLPs, k-means and a few preprocessing steps. Tree thresholds and leaf weights can be
-written as double tensors (ai.onnx.ml opset 3 "_as_tensor" attributes) so predictions match
-scikit-learn to double precision.
+linear models, MLPs, k-means and a few preprocessing steps.
+
+Every model it writes passes onnx.checker.check_model(full_check=True) and loads in ONNX Runtime. Tree
+ensembles follow what ai.onnx.ml opset 3 and ONNX Runtime accept: their outputs are float tensors; double
+thresholds and leaf weights (the "_as_tensor" attributes) go with a double input, float ones with a float
+input. scikit-learn's trees compare float32(x) <= t; for a double input each threshold is rewritten to the
+double t' with x <= t' exactly when float32(x) <= t, so double inputs split as scikit-learn does, and sums
+of leaf values stay in double until the final rounding of the output to float.
 """
 import numpy as np
 import onnx
@@ -24,6 +29,21 @@ def _f32_floor(t):
     if float(f) > t:
         f = np.nextafter(f, np.float32(-np.inf))
     return f
+
+
+def f32_split_for_double(t):
+    """The double t' such that, for every double x, x <= t' exactly when float32(x) <= t.
+
+    float32(x) <= t means float32(x) <= F, the largest float32 <= t, which holds while x is below the midpoint of F
+    and the next float32 up; at the midpoint itself round-half-to-even decides (to F when F's last bit is 0).
+    """
+    f = _f32_floor(t)
+    if np.isinf(f):
+        return float(f)
+    up = np.nextafter(f, np.float32(np.inf))
+    mid = (float(f) + float(up)) / 2.0  # exact in double
+    even = (int(np.array([f], dtype=np.float32).view(np.uint32)[0]) & 1) == 0
+    return mid if even else float(np.nextafter(mid, -np.inf))
 
 
 class TreeSpec:
@@ -61,11 +81,13 @@ class TreeSpec:
         return a
 
 
-def add_sklearn_tree(spec, tree_id, tree, leaf_weights, modes="leq", rng=None, float_thresholds=False):
+def add_sklearn_tree(spec, tree_id, tree, leaf_weights, modes="leq", rng=None, float_thresholds=False, double_input=False):
     """Adds one fitted sklearn tree (estimator.tree_). leaf_weights(i) -> [(target, weight)].
 
-    modes="mixed" writes each split in one of four equivalent forms (LEQ, GT, LT, GTE) chosen at random;
-    LT/GTE rewrite the threshold for float32 inputs, so use it only with float inputs.
+    modes="mixed" writes each split in one of four equivalent forms (LEQ, GT, LT, GTE) chosen at random.
+    float_thresholds: thresholds rounded down to float32 (float input, float attributes);
+    double_input: thresholds rewritten for a double input (see f32_split_for_double). Otherwise, the LT/GTE
+    forms are written for float32 inputs.
     """
     left, right = tree.children_left, tree.children_right
     for i in range(tree.node_count):
@@ -79,7 +101,15 @@ def add_sklearn_tree(spec, tree_id, tree, leaf_weights, modes="leq", rng=None, f
         if float_thresholds:
             t = float(_f32_floor(t))
         form = "leq" if modes == "leq" else rng.choice(["leq", "gt", "lt", "gte"])
-        if form == "leq":
+        if double_input:
+            t = f32_split_for_double(t)
+            if form in ("lt", "gte"):
+                # x <= t'  <=>  x < next double above t'
+                t = float(np.nextafter(t, np.inf))
+            mode = {"leq": "BRANCH_LEQ", "gt": "BRANCH_GT", "lt": "BRANCH_LT", "gte": "BRANCH_GTE"}[form]
+            left_first = form in ("leq", "lt")
+            spec.node(tree_id, i, f, mode, t, left[i] if left_first else right[i], right[i] if left_first else left[i])
+        elif form == "leq":
             spec.node(tree_id, i, f, "BRANCH_LEQ", t, left[i], right[i])
         elif form == "gt":
             spec.node(tree_id, i, f, "BRANCH_GT", t, right[i], left[i])
@@ -143,31 +173,38 @@ def forest_regressor(model, double=True, aggregate="AVERAGE", modes="leq", rng=N
     spec = TreeSpec()
     for t, est in enumerate(model.estimators_):
         tr = est.tree_
-        add_sklearn_tree(spec, t, tr, lambda i, tr=tr: [(0, float(tr.value[i][0][0]))], modes, rng, float_thresholds)
+        add_sklearn_tree(spec, t, tr, lambda i, tr=tr: [(0, float(tr.value[i][0][0]))], modes, rng, float_thresholds, double)
     return regressor_node(spec, 1, aggregate=aggregate, double=double)
 
 
 def tree_regressor(model, double=True, modes="leq", rng=None):
     spec = TreeSpec()
     tr = model.tree_
-    add_sklearn_tree(spec, 0, tr, lambda i: [(0, float(tr.value[i][0][0]))], modes, rng)
+    add_sklearn_tree(spec, 0, tr, lambda i: [(0, float(tr.value[i][0][0]))], modes, rng, double_input=double)
     return regressor_node(spec, 1, aggregate="SUM", double=double)
 
 
 def forest_classifier(model, double=True, modes="leq", rng=None, float_thresholds=False, outs=("label", "probabilities")):
-    """Random forest (or one decision tree): each leaf adds its class proportions / number of trees."""
+    """Random forest (or one decision tree): each leaf adds its class proportions / number of trees.
+
+    Two classes: each leaf adds only the second class's proportion, as class id 0, the one-score-column form
+    ONNX Runtime reads as [1 - s, s] (with both columns written, it labels a row by "score of class 1 > 0").
+    """
     estimators = getattr(model, "estimators_", [model])
     spec = TreeSpec()
     n = len(estimators)
+    binary = len(model.classes_) == 2
     for t, est in enumerate(estimators):
         tr = est.tree_
 
         def weights(i, tr=tr):
             v = tr.value[i][0]
             p = v / v.sum()
+            if binary:
+                return [(0, float(p[1] / n))]
             return [(k, float(p[k] / n)) for k in range(len(p))]
 
-        add_sklearn_tree(spec, t, tr, weights, modes, rng, float_thresholds)
+        add_sklearn_tree(spec, t, tr, weights, modes, rng, float_thresholds, double)
     return classifier_node(spec, model.classes_, double=double, outs=outs)
 
 
@@ -176,7 +213,7 @@ def gb_regressor(model, double=True):
     lr = model.learning_rate
     for t, row in enumerate(model.estimators_):
         tr = row[0].tree_
-        add_sklearn_tree(spec, t, tr, lambda i, tr=tr: [(0, lr * float(tr.value[i][0][0]))])
+        add_sklearn_tree(spec, t, tr, lambda i, tr=tr: [(0, lr * float(tr.value[i][0][0]))], double_input=double)
     base = float(model._raw_predict_init(np.zeros((1, model.n_features_in_)))[0, 0])
     return regressor_node(spec, 1, aggregate="SUM", base_values=[base], double=double)
 
@@ -190,7 +227,7 @@ def gb_classifier(model, double=True):
     for row in model.estimators_:
         for c in range(k):
             tr = row[c].tree_
-            add_sklearn_tree(spec, t, tr, lambda i, tr=tr, c=c: [(c, lr * float(tr.value[i][0][0]))])
+            add_sklearn_tree(spec, t, tr, lambda i, tr=tr, c=c: [(c, lr * float(tr.value[i][0][0]))], double_input=double)
             t += 1
     base = model._raw_predict_init(np.zeros((1, model.n_features_in_)))[0]
     post = "LOGISTIC" if k == 1 else "SOFTMAX"
@@ -263,6 +300,13 @@ def make_model(nodes, inputs, outputs, initializers=(), metadata=None, name="ngs
     return model
 
 
-def save(model, path):
+def check(model):
+    """The full ONNX check (type and shape inference included) that every model written here must pass."""
+    onnx.checker.check_model(model, full_check=True)
+
+
+def save(model, path, checked=True):
+    if checked:
+        check(model)
     with open(path, "wb") as f:
         f.write(model.SerializeToString())

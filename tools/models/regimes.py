@@ -2,9 +2,10 @@
 classifier learns to recognise them.
 
 Run from the repository root:  /usr/bin/python3 tools/models/regimes.py
-Writes models/regimes-kmeans.onnx, models/regimes-mlp.onnx and models/regimes.expected.csv.
-Both models take the raw features (temperature, temperature_change, temperature_mean10) and
-standardise them inside the graph.
+Writes models/regimes-kmeans.onnx, models/regimes-mlp.onnx, models/regimes-logreg.onnx and
+models/regimes.expected.csv. All take the raw features (temperature, temperature_change,
+temperature_mean10): k-means and the MLP standardise them inside the graph, the logistic regression
+has the standardisation folded into its coefficients (one LinearClassifier node).
 """
 import csv
 import os
@@ -12,6 +13,7 @@ import sys
 
 import numpy as np
 from sklearn.cluster import KMeans
+from sklearn.linear_model import LogisticRegression
 from sklearn.neural_network import MLPClassifier
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -90,6 +92,17 @@ def main():
                                       "description": "Machine work regime, MLP classifier trained on the k-means regimes"}, "regimes_mlp")
     ox.save(mlp_model, os.path.join(ROOT, "models", "regimes-mlp.onnx"))
 
+    # Multinomial logistic regression on the same regimes; (z @ W + b) = x @ (W / scale) + (b - mean / scale @ W).
+    logreg = LogisticRegression(max_iter=1000).fit(z, np.array(REGIMES)[regimes])
+    coef = logreg.coef_ / scale
+    intercept = logreg.intercept_ - (logreg.coef_ * (mean / scale)).sum(axis=1)
+    lr_node = helper.make_node("LinearClassifier", ["features"], ["label", "probabilities"], domain=ox.ML,
+                               coefficients=[float(v) for v in coef.ravel()], intercepts=[float(v) for v in intercept],
+                               post_transform="SOFTMAX", multi_class=0, classlabels_strings=[str(c) for c in logreg.classes_])
+    lr_model = ox.make_model([lr_node], [inp], [ox.tensor_info("label", TensorProto.STRING, None), ox.tensor_info("probabilities", TensorProto.FLOAT, len(logreg.classes_))],
+                             [], {"feature_names": ",".join(FEATURES), "description": "Machine work regime, multinomial logistic regression"}, "regimes_logreg")
+    ox.save(lr_model, os.path.join(ROOT, "models", "regimes-logreg.onnx"))
+
     rows = np.arange(0, len(x), 6)
     km_pred = rank[km.predict(z[rows])]
     km_dist = km.transform(z[rows])[:, order]
@@ -97,10 +110,13 @@ def main():
     mlp_proba = mlp.predict_proba(z[rows])
     with open(os.path.join(ROOT, "models", "regimes.expected.csv"), "w", newline="") as f:
         w = csv.writer(f, lineterminator="\n")
-        w.writerow(FEATURES + ["kmeans_regime"] + [f"kmeans_distance_{i}" for i in range(3)] + ["mlp_label"] + [f"mlp_p_{c}" for c in classes])
+        w.writerow(FEATURES + ["kmeans_regime"] + [f"kmeans_distance_{i}" for i in range(3)] + ["mlp_label"] + [f"mlp_p_{c}" for c in classes]
+                   + ["logreg_label"] + [f"logreg_p_{c}" for c in logreg.classes_])
+        lr_label = logreg.predict(z[rows])
+        lr_proba = logreg.predict_proba(z[rows])
         for i, r in enumerate(rows):
             w.writerow([repr(float(v)) for v in x[r]] + [int(km_pred[i])] + [repr(float(v)) for v in km_dist[i]]
-                       + [mlp_label[i]] + [repr(float(v)) for v in mlp_proba[i]])
+                       + [mlp_label[i]] + [repr(float(v)) for v in mlp_proba[i]] + [lr_label[i]] + [repr(float(v)) for v in lr_proba[i]])
     agree = float(np.mean(mlp.predict(z) == np.array(REGIMES)[regimes]))
     print(f"regimes: {len(x)} steps, cluster sizes {np.bincount(regimes).tolist()}, MLP agrees with k-means on {agree:.4f}; {len(rows)} expected rows")
 

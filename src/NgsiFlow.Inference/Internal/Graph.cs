@@ -14,7 +14,7 @@ internal sealed record ValueDeclaration(string Name, ElementType Type, int[]? Di
 /// A loaded, validated ONNX graph compiled to kernels over numbered value slots. Everything that can be
 /// refused is refused here, at load time, naming the node and operator.
 /// </summary>
-internal sealed class Graph
+internal sealed class Graph : IEvaluator
 {
     private readonly Step[] _steps;
     private readonly OnnxValue?[] _constants;
@@ -46,7 +46,10 @@ internal sealed class Graph
     /// <summary>The nodes with their compiled kernels, in execution order.</summary>
     public IEnumerable<(NodeProto Node, Kernel Kernel)> Nodes => _steps.Select(s => (s.Node, s.Kernel));
 
-    public static Graph Load(byte[] bytes, string source)
+    public static Graph Load(byte[] bytes, string source) => Compile(Parse(bytes, source), source);
+
+    /// <summary>Parses the bytes of an .onnx file, refusing what is not a model with a graph.</summary>
+    public static ModelProto Parse(byte[] bytes, string source)
     {
         ModelProto model;
         try
@@ -63,7 +66,7 @@ internal sealed class Graph
             throw new ModelLoadException($"{source}: not a valid ONNX model (no graph).");
         }
 
-        return Compile(model, source);
+        return model;
     }
 
     public static Graph Compile(ModelProto model, string source)
@@ -95,9 +98,12 @@ internal sealed class Graph
             return s;
         }
 
+        var types = new Dictionary<string, InferredType>(StringComparer.Ordinal);
         foreach (var init in graph.Initializer)
         {
-            constants[Slot(init.Name)] = TensorProtos.ToTensor(init, $"{source}: initializer '{init.Name}'");
+            var value = TensorProtos.ToTensor(init, $"{source}: initializer '{init.Name}'");
+            constants[Slot(init.Name)] = value;
+            types[init.Name] = InferredType.Of(value.Type);
         }
 
         var inputs = new List<ValueDeclaration>();
@@ -112,43 +118,45 @@ internal sealed class Graph
             var decl = Declare(vi);
             if (!decl.IsTensor)
             {
-                throw new ModelLoadException($"{source}: input '{vi.Name}' is not a tensor; only tensor inputs are supported.");
+                throw new ModelLoadException($"{source}: input '{vi.Name}' is not a tensor; only tensor inputs are supported.") { Unsupported = true };
             }
 
             if (!ElementTypes.IsSupported(decl.Type))
             {
-                throw new ModelLoadException($"{source}: input '{vi.Name}' has element type {decl.Type}, which is not supported.");
+                throw new ModelLoadException($"{source}: input '{vi.Name}' has element type {decl.Type}, which is not supported.") { Unsupported = true };
             }
 
             inputs.Add(decl);
             inputSlots.Add(Slot(vi.Name));
+            types[vi.Name] = InferredType.Of(decl.Type);
         }
 
         var produced = new HashSet<string>(slots.Keys, StringComparer.Ordinal);
+        var producers = new Dictionary<string, string>(StringComparer.Ordinal);
         var steps = new List<Step>();
         for (var i = 0; i < graph.Node.Count; i++)
         {
             var node = graph.Node[i];
             var domain = Operators.IsCore(node.Domain) ? Operators.CoreDomain : node.Domain;
-            var describe = new NodeContext(node, i, 0, _ => null).Describe;
+            var header = new NodeContext(node, i, 0, _ => null);
             var factory = Operators.Find(domain, node.OpType)
-                ?? throw new ModelLoadException($"{source}: {describe}: operator '{(domain.Length == 0 ? "ai.onnx" : domain)}.{node.OpType}' is not supported.");
+                ?? throw header.Unsupported($"operator '{header.Operator}' is not supported.").Prefixed($"{source}: ");
             if (!opsets.TryGetValue(domain, out var opset))
             {
-                throw new ModelLoadException($"{source}: {describe}: the model does not import an opset for domain '{(domain.Length == 0 ? "ai.onnx" : domain)}'.");
+                throw header.Error($"the model does not import an opset for domain '{(domain.Length == 0 ? "ai.onnx" : domain)}'.").Prefixed($"{source}: ");
             }
 
             var (min, max) = domain.Length == 0 ? (Operators.CoreOpsetMin, Operators.CoreOpsetMax) : (Operators.MlOpsetMin, Operators.MlOpsetMax);
             if (opset < min || opset > max)
             {
-                throw new ModelLoadException($"{source}: {describe}: opset {opset} of domain '{(domain.Length == 0 ? "ai.onnx" : domain)}' is not supported (supported: {min} to {max}).");
+                throw header.Unsupported($"opset {opset} of domain '{(domain.Length == 0 ? "ai.onnx" : domain)}' is not supported (supported: {min} to {max}).").Prefixed($"{source}: ");
             }
 
             foreach (var input in node.Input)
             {
                 if (input.Length > 0 && !produced.Contains(input))
                 {
-                    throw new ModelLoadException($"{source}: {describe}: input '{input}' is neither a graph input, an initializer nor the output of an earlier node.");
+                    throw header.Error($"input '{input}' is neither a graph input, an initializer nor the output of an earlier node.").Prefixed($"{source}: ");
                 }
             }
 
@@ -160,7 +168,23 @@ internal sealed class Graph
             }
             catch (ModelLoadException ex)
             {
-                throw new ModelLoadException($"{source}: {ex.Message}", ex);
+                throw ex.Prefixed($"{source}: ");
+            }
+
+            InferredType[] outTypes;
+            try
+            {
+                outTypes = TypeInference.Infer(ctx, domain, node.Input.Select(n => n.Length == 0 ? InferredType.Unknown : types.GetValueOrDefault(n, InferredType.Unknown)).ToArray());
+            }
+            catch (ModelLoadException ex)
+            {
+                throw ex.Prefixed($"{source}: ");
+            }
+
+            for (var j = 0; j < node.Output.Count; j++)
+            {
+                types[node.Output[j]] = j < outTypes.Length ? outTypes[j] : InferredType.Unknown;
+                producers[node.Output[j]] = ctx.Describe;
             }
 
             var inSlots = node.Input.Select(n => n.Length == 0 ? -1 : slots[n]).ToArray();
@@ -173,6 +197,7 @@ internal sealed class Graph
             if (kernel is Kernels.ConstantKernel constant)
             {
                 constants[outSlots[0]] = constant.Value; // folded: available to later nodes at load time
+                types[node.Output[0]] = InferredType.Of(constant.Value.Type);
                 continue;
             }
 
@@ -188,15 +213,26 @@ internal sealed class Graph
                 throw new ModelLoadException($"{source}: output '{vi.Name}' is not produced by any node.");
             }
 
-            outputs.Add(Declare(vi));
+            var decl = Declare(vi);
+            TypeInference.CheckDeclared(source, "output", decl, types.GetValueOrDefault(vi.Name, InferredType.Unknown), producers.GetValueOrDefault(vi.Name, "graph"));
+            outputs.Add(decl);
             outputSlots.Add(slots[vi.Name]);
+        }
+
+        foreach (var vi in graph.ValueInfo)
+        {
+            if (vi.Type is not null && producers.TryGetValue(vi.Name, out var producer))
+            {
+                TypeInference.CheckDeclared(source, "value", Declare(vi), types.GetValueOrDefault(vi.Name, InferredType.Unknown), producer);
+            }
         }
 
         var metadata = model.MetadataProps.ToDictionary(p => p.Key, p => p.Value, StringComparer.Ordinal);
         return new Graph(model, [.. steps], [.. constants], [.. inputs], [.. inputSlots], [.. outputs], [.. outputSlots], metadata);
     }
 
-    private static ValueDeclaration Declare(ValueInfoProto vi)
+    /// <summary>A graph input or output as its ValueInfoProto declares it.</summary>
+    public static ValueDeclaration Declare(ValueInfoProto vi)
     {
         var tt = vi.Type?.TensorType;
         if (tt is null)
@@ -206,6 +242,11 @@ internal sealed class Graph
 
         var dims = tt.Shape?.Dim.Select(d => d.ValueCase == TensorShapeProto.Types.Dimension.ValueOneofCase.DimValue ? (int)d.DimValue : -1).ToArray();
         return new ValueDeclaration(vi.Name, (ElementType)tt.ElemType, dims, true);
+    }
+
+    /// <summary>Nothing to release: the graph holds managed memory only.</summary>
+    public void Dispose()
+    {
     }
 
     /// <summary>Runs the graph on tensors given in the order of <see cref="Inputs"/>; returns values in the order of <see cref="Outputs"/>.</summary>

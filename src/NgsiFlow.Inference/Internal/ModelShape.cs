@@ -1,5 +1,6 @@
 using System.Globalization;
 using NgsiFlow.Inference.Internal.Ml;
+using NgsiFlow.Inference.Onnx;
 
 namespace NgsiFlow.Inference.Internal;
 
@@ -16,6 +17,9 @@ internal sealed class ModelShape
     public required bool SingleInput { get; init; }
 
     public required ElementType[] InputTypes { get; init; }
+
+    /// <summary>For a single input: its dimensions after the row dimension (one value, the width, for [N, F]).</summary>
+    public int[] RowShape { get; init; } = [];
 
     public required ModelOutputInfo[] Outputs { get; init; }
 
@@ -34,7 +38,8 @@ internal sealed class ModelShape
     /// <summary>For the fast path: the output index of each scorer result (label, scores, zipmap); -1 when not exposed.</summary>
     public int[] ScorerOutputMap { get; init; } = [];
 
-    public static ModelShape Build(Graph graph, string source)
+    /// <summary>Works out the shape of a model from its evaluator's declarations and its nodes (kernels are null under ONNX Runtime).</summary>
+    public static ModelShape Build(IEvaluator graph, IReadOnlyList<(NodeProto Node, Kernel? Kernel)> nodes, string source)
     {
         var inputs = graph.Inputs;
         if (inputs.Length == 0)
@@ -42,13 +47,17 @@ internal sealed class ModelShape
             throw new ModelLoadException($"{source}: the model has no inputs.");
         }
 
-        var nodes = graph.Nodes.ToList();
-        var kernelOf = new Dictionary<string, Kernel>(StringComparer.Ordinal);
+        // Which outputs are a classifier's, and its labels: from the compiled kernel, or else from the node's attributes.
+        var classesOf = new Dictionary<string, string[]>(StringComparer.Ordinal);
         foreach (var (node, kernel) in nodes)
         {
-            foreach (var o in node.Output)
+            var labels = kernel is IRowScorer rowScorer ? rowScorer.ClassLabels : kernel is null ? ClassLabelsOf(node) : null;
+            if (labels is not null)
             {
-                kernelOf[o] = kernel;
+                foreach (var o in node.Output)
+                {
+                    classesOf[o] = labels;
+                }
             }
         }
 
@@ -59,14 +68,18 @@ internal sealed class ModelShape
 
         // Features.
         string[] features;
-        var single = inputs.Length == 1 && inputs[0].Dims is { Length: 2 } d && d[1] != 1;
+        var single = inputs.Length == 1 && inputs[0].Dims is { Length: >= 2 };
         var scorer = nodes.Count >= 1 ? nodes[0].Kernel as IRowScorer : null;
-        if (single || (inputs.Length == 1 && inputs[0].Dims is { Length: 2 }))
+        var rowShape = Array.Empty<int>();
+        if (single)
         {
-            single = true;
-            var width = inputs[0].Dims![1];
+            // [N, F], or [N, d1, d2, ...] (a sequence model's window, an image) whose trailing dimensions are fixed:
+            // a row is then all of one sample's values, row-major, as many features as their product.
+            var dims = inputs[0].Dims!;
+            rowShape = dims[1..];
+            var width = rowShape.Length == 1 ? rowShape[0] : rowShape.Any(x => x < 0) ? -1 : rowShape.Aggregate(1, (a, b) => checked(a * b));
             var named = graph.Metadata.TryGetValue("feature_names", out var list) ? list.Split(',', StringSplitOptions.TrimEntries) : null;
-            if (width < 0)
+            if (width < 0 && rowShape.Length == 1)
             {
                 width = named?.Length ?? scorer?.FeatureCount ?? -1;
             }
@@ -77,6 +90,10 @@ internal sealed class ModelShape
             }
 
             features = width < 0 ? [] : named ?? Enumerable.Range(0, width).Select(j => $"{inputs[0].Name}_{j.ToString(CultureInfo.InvariantCulture)}").ToArray();
+            if (rowShape.Length == 1)
+            {
+                rowShape = [features.Length];
+            }
         }
         else
         {
@@ -97,18 +114,10 @@ internal sealed class ModelShape
         if (score < 0)
         {
             score = Array.FindIndex(outputs, o => o.Kind == ModelOutputKind.Numeric);
-            probabilities = score >= 0 && label >= 0 && kernelOf.GetValueOrDefault(outputs[score].Name) is IRowScorer { ClassLabels: not null };
+            probabilities = score >= 0 && label >= 0 && classesOf.ContainsKey(outputs[score].Name);
         }
 
-        string[]? classes = null;
-        foreach (var k in kernelOf.Values)
-        {
-            if (k is IRowScorer { ClassLabels: { } c })
-            {
-                classes = c;
-                break;
-            }
-        }
+        string[]? classes = classesOf.Count > 0 ? classesOf.Values.First() : null;
 
         if (classes is null && graph.Metadata.TryGetValue("class_labels", out var cl))
         {
@@ -136,6 +145,7 @@ internal sealed class ModelShape
             FeatureNames = features,
             SingleInput = single,
             InputTypes = inputs.Select(i => i.Type).ToArray(),
+            RowShape = rowShape,
             Outputs = outputs,
             LabelOutput = label,
             ScoreOutput = score,
@@ -144,5 +154,29 @@ internal sealed class ModelShape
             Scorer = fast,
             ScorerOutputMap = map,
         };
+    }
+
+    /// <summary>A classifier node's labels from its attributes (ints as invariant text), or null for any other node.</summary>
+    private static string[]? ClassLabelsOf(NodeProto node)
+    {
+        if (node.Domain != Operators.MlDomain || !node.OpType.EndsWith("Classifier", StringComparison.Ordinal))
+        {
+            return null;
+        }
+
+        foreach (var a in node.Attribute)
+        {
+            if (a.Name is "classlabels_strings" && a.Strings.Count > 0)
+            {
+                return a.Strings.Select(TensorProtos.Utf8).ToArray();
+            }
+
+            if (a.Name is "classlabels_int64s" or "classlabels_ints" && a.Ints.Count > 0)
+            {
+                return a.Ints.Select(i => i.ToString(CultureInfo.InvariantCulture)).ToArray();
+            }
+        }
+
+        return null;
     }
 }

@@ -19,10 +19,18 @@ internal sealed class NodeContext
             _attributes[a.Name] = a;
         }
 
-        var name = string.IsNullOrEmpty(node.Name) ? $"#{index.ToString(CultureInfo.InvariantCulture)}" : $"'{node.Name}'";
+        NodeName = string.IsNullOrEmpty(node.Name) ? $"#{index.ToString(CultureInfo.InvariantCulture)}" : node.Name;
+        var name = string.IsNullOrEmpty(node.Name) ? NodeName : $"'{node.Name}'";
         var domain = string.IsNullOrEmpty(node.Domain) ? string.Empty : node.Domain + ".";
         Describe = $"node {name} ({domain}{node.OpType})";
+        Operator = $"{(Operators.IsCore(node.Domain) ? "ai.onnx" : node.Domain)}.{node.OpType}";
     }
+
+    /// <summary>The node's name, or "#index" when it has none.</summary>
+    public string NodeName { get; }
+
+    /// <summary>"domain.OpType", with "ai.onnx" for the default domain.</summary>
+    public string Operator { get; }
 
     public NodeProto Node { get; }
 
@@ -40,7 +48,10 @@ internal sealed class NodeContext
     /// <summary>The input's value when it is an initializer or a Constant output, known at load time.</summary>
     public Tensor? ConstantInput(int i) => HasInput(i) ? _constant(Node.Input[i]) : null;
 
-    public ModelLoadException Error(string message) => new($"{Describe}: {message}");
+    public ModelLoadException Error(string message) => new($"{Describe}: {message}") { Node = NodeName, Operator = Operator };
+
+    /// <summary>A refusal because the managed evaluator lacks something the model uses (ONNX Runtime may have it).</summary>
+    public ModelLoadException Unsupported(string message) => new($"{Describe}: {message}") { Node = NodeName, Operator = Operator, Unsupported = true };
 
     public bool Has(string name) => _attributes.ContainsKey(name);
 

@@ -95,3 +95,37 @@ internal sealed class MapSequence : OnnxValue
 
     public double[][] Rows { get; }
 }
+
+/// <summary>Operations on values that hold one entry per row.</summary>
+internal static class OnnxValues
+{
+    /// <summary>Joins values computed on consecutive chunks of rows, or returns null when one is not row-major over its chunk.</summary>
+    public static OnnxValue? JoinRows(OnnxValue[] pieces, int[] rows)
+    {
+        if (pieces.All(p => p is MapSequence))
+        {
+            var maps = pieces.Cast<MapSequence>().ToArray();
+            return new MapSequence(maps[0].StringKeys, maps[0].IntKeys, maps.SelectMany(m => m.Rows).ToArray());
+        }
+
+        var tensors = pieces.OfType<Tensor>().ToArray();
+        if (tensors.Length != pieces.Length)
+        {
+            return null;
+        }
+
+        for (var i = 0; i < tensors.Length; i++)
+        {
+            if (tensors[i].Rank == 0 || tensors[i].Shape[0] != rows[i] || tensors[i].Type != tensors[0].Type
+                || !tensors[i].Shape.AsSpan(1).SequenceEqual(tensors[0].Shape.AsSpan(1)))
+            {
+                return null;
+            }
+        }
+
+        int[] shape = [rows.Sum(), .. tensors[0].Shape.AsSpan(1)];
+        return tensors[0].IsString
+            ? new Tensor(shape, tensors.SelectMany(t => t.Strings).ToArray())
+            : new Tensor(tensors[0].Type, shape, tensors.SelectMany(t => t.Numbers).ToArray());
+    }
+}

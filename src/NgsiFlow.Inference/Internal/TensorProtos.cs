@@ -13,12 +13,12 @@ internal static class TensorProtos
         var type = (ElementType)proto.DataType;
         if (!ElementTypes.IsSupported(type))
         {
-            throw new ModelLoadException($"{what}: element type {type} is not supported.");
+            throw new ModelLoadException($"{what}: element type {type} is not supported.") { Unsupported = true };
         }
 
         if (proto.DataLocation != 0)
         {
-            throw new ModelLoadException($"{what}: tensors stored in external files are not supported.");
+            throw new ModelLoadException($"{what}: tensors stored in external files are not supported.") { Unsupported = true };
         }
 
         var shape = new int[proto.Dims.Count];

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using NgsiFlow.Cli.Commands;
+using NgsiFlow.Cli.Commands.Predict;
 
 namespace NgsiFlow.Cli.Tests.Infrastructure;
 

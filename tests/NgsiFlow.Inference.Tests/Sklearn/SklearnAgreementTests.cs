@@ -10,17 +10,16 @@ namespace NgsiFlow.Inference.Tests.Sklearn;
 /// </summary>
 public sealed class SklearnAgreementTests
 {
-    private static readonly string Folder = Path.Combine(AppContext.BaseDirectory, "TestData", "sklearn");
+    private static readonly string Folder = SklearnCases.Folder;
 
-    public static IEnumerable<object[]> Cases() =>
-        Directory.GetFiles(Folder, "*.onnx").Select(f => new object[] { Path.GetFileNameWithoutExtension(f) }).OrderBy(c => (string)c[0], StringComparer.Ordinal);
+    public static IEnumerable<object[]> Cases() => SklearnCases.Names().Select(n => new object[] { n });
 
     [Fact]
     public void Cases_cover_every_ml_operator_and_kind()
     {
         var names = Cases().Select(c => (string)c[0]).ToList();
         names.Count.ShouldBeGreaterThanOrEqualTo(40);
-        var ops = names.SelectMany(n => Graph.Load(File.ReadAllBytes(Path.Combine(Folder, n + ".onnx")), n).Nodes.Select(x => x.Node.OpType)).ToHashSet();
+        var ops = names.SelectMany(n => Graph.Load(SklearnCases.Bytes(n), n).Nodes.Select(x => x.Node.OpType)).ToHashSet();
         foreach (var op in Operators.MlOperators)
         {
             ops.ShouldContain(op);
@@ -36,7 +35,7 @@ public sealed class SklearnAgreementTests
     [MemberData(nameof(Cases))]
     public void Graph_batch_matches_scikit_learn(string name)
     {
-        var graph = Graph.Load(File.ReadAllBytes(Path.Combine(Folder, name + ".onnx")), name);
+        var graph = Graph.Load(SklearnCases.Bytes(name), name);
         var csv = ExpectedCsv.Read(Path.Combine(Folder, name + ".csv"));
         var input = graph.Inputs[0];
         var n = csv.Rows.Count;
@@ -82,7 +81,7 @@ public sealed class SklearnAgreementTests
     [MemberData(nameof(Cases))]
     public void Model_single_rows_match_batch_and_scikit_learn(string name)
     {
-        var model = OnnxModel.Load(Path.Combine(Folder, name + ".onnx"));
+        var model = OnnxModel.Load(SklearnCases.Bytes(name), name);
         var csv = ExpectedCsv.Read(Path.Combine(Folder, name + ".csv"));
         if (model.Outputs.Count == 0 || name is "label_encoder")
         {

@@ -23,10 +23,17 @@ internal static class BenchInferenceCommand
         var model = new Option<FileInfo?>("--model") { Description = $"The concrete model (default: {ModelFile} found above the current directory or the program)." };
         var seconds = new Option<double>("--seconds") { Description = "Approximate time spent on each measurement.", DefaultValueFactory = _ => 2.0 };
         var python = new Option<string>("--python") { Description = "Python with scikit-learn for the reference run; empty to skip it.", DefaultValueFactory = _ => "/usr/bin/python3" };
-        var command = new Command("inference", "Single-row latency and batch throughput of the 150-tree concrete model, against scikit-learn.");
+        var against = new Option<string>("--against")
+        {
+            Description = "sklearn: the concrete forest against scikit-learn's predict; onnxruntime: the managed evaluator against ONNX Runtime on five demo models.",
+            DefaultValueFactory = _ => "sklearn",
+        };
+        against.AcceptOnlyFromAmong("sklearn", "onnxruntime");
+        var command = new Command("inference", "Single-row latency and batch throughput of the demo models, against scikit-learn or ONNX Runtime.");
         command.Options.Add(model);
         command.Options.Add(seconds);
         command.Options.Add(python);
+        command.Options.Add(against);
         command.SetAction(async (parseResult, ct) =>
         {
             var output = parseResult.InvocationConfiguration.Output;
@@ -39,6 +46,13 @@ internal static class BenchInferenceCommand
             }
 
             var rowsPath = Path.Combine(Path.GetDirectoryName(modelPath)!, Path.GetFileName(RowsFile));
+            if (parseResult.GetValue(against) == "onnxruntime")
+            {
+                var comparison = await BenchInferenceOnnxRuntime.RunAsync(Path.GetDirectoryName(modelPath)!, parseResult.GetValue(seconds), output, ct).ConfigureAwait(false);
+                await output.WriteLineAsync(comparison.ToJsonString().AsMemory(), ct).ConfigureAwait(false);
+                return 0;
+            }
+
             var result = await RunAsync(modelPath, rowsPath, parseResult.GetValue(seconds), parseResult.GetValue(python) ?? string.Empty, output, ct).ConfigureAwait(false);
             await output.WriteLineAsync(result.ToJsonString().AsMemory(), ct).ConfigureAwait(false);
             return 0;
@@ -157,7 +171,7 @@ internal static class BenchInferenceCommand
     /// fastest round counts for each clock. On a shared machine other processes inflate wall time; processor
     /// time of this process is what the work itself costs (the Python side measures both the same way).
     /// </summary>
-    private static (double Wall, double Cpu) Measure(double seconds, Action<int> work)
+    internal static (double Wall, double Cpu) Measure(double seconds, Action<int> work)
     {
         work(10); // warm-up: JIT and tiering
         var n = 1;
@@ -193,9 +207,9 @@ internal static class BenchInferenceCommand
         return (wall, cpu);
     }
 
-    private static double Round(double v) => Math.Round(v, 3);
+    internal static double Round(double v) => Math.Round(v, 3);
 
-    private static double[] ReadRows(string path, IReadOnlyList<string> features)
+    internal static double[] ReadRows(string path, IReadOnlyList<string> features)
     {
         var lines = File.ReadAllLines(path);
         var header = lines[0].Split(',');

@@ -20,7 +20,7 @@ internal sealed class ConstantKernel : Kernel
             ?? (ctx.Ints("value_ints") is { } ls ? Tensor.Vector(ElementType.Int64, ls.Select(l => (double)l).ToArray()) : null)
             ?? (ctx.Has("value_string") ? new Tensor([], [ctx.String("value_string", string.Empty)]) : null)
             ?? (ctx.Strings("value_strings") is { } ss ? new Tensor([ss.Length], ss) : null)
-            ?? throw ctx.Error("needs a value attribute (sparse_value is not supported).");
+            ?? throw ctx.Unsupported("needs a value attribute (sparse_value is not supported).");
     }
 
     public Tensor Value { get; }
@@ -42,7 +42,7 @@ internal sealed class CastKernel : Kernel
             _to = (ElementType)ctx.Int("to", 0);
             if (!ElementTypes.IsSupported(_to))
             {
-                throw ctx.Error($"casting to {_to} is not supported.");
+                throw ctx.Unsupported($"casting to {_to} is not supported.");
             }
         }
     }

@@ -19,8 +19,10 @@ internal sealed class TreeEnsembleKernel : Kernel, IRowScorer
         _classifier = classifier;
         _post = PostTransform.Parse(ctx);
         _base = ctx.Numbers("base_values", "base_values_as_tensor") ?? [];
-        var doubles = ctx.IsDoubleTensor("nodes_values_as_tensor") || ctx.IsDoubleTensor(classifier ? "class_weights_as_tensor" : "target_weights_as_tensor");
-        ScoreType = doubles ? ElementType.Double : ElementType.Float;
+        // Double thresholds and weights (the "_as_tensor" attributes) are compared and summed in double, but the
+        // outputs of ai.onnx.ml opset 1 to 3 tree ensembles are float tensors: results are rounded to float at the
+        // end, as ONNX Runtime does (and as type inference requires of the graph's declared outputs).
+        ScoreType = ElementType.Float;
         if (classifier)
         {
             _intLabels = ctx.Ints("classlabels_int64s");
