@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Sockets;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using NgsiFlow.Ngsi;
@@ -82,7 +83,7 @@ internal sealed class NgsiTransport : IDisposable
             var uri = FullUri(request, call);
             throw Failed(new NgsiClientException(call.Method.Method, uri, 0, "Timeout", $"no answer within {Options.RequestTimeout.TotalSeconds:0.###} s", null, ex));
         }
-        catch (Exception ex) when (ex is HttpRequestException or IOException)
+        catch (Exception ex) when (ex is HttpRequestException or IOException or SocketException)
         {
             var uri = FullUri(request, call);
             throw Failed(new NgsiClientException(call.Method.Method, uri, 0, "ConnectionFailed", ex.Message, null, ex));

@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Net.Http.Headers;
+using System.Net.Sockets;
 using System.Text;
 using System.Text.Json;
 using NgsiFlow.Sinks.Internal;
@@ -82,6 +83,10 @@ internal sealed class InfluxTransport : SinkTransport<InfluxPoint>
     {
         InfluxHttpException http => http.IsTransient,
         HttpRequestException => true,
+
+        // A connection refused or reset while the pool sets it up can surface unwrapped
+        // (for example ENOTCONN from Socket.RemoteEndPoint) instead of as an HttpRequestException.
+        SocketException => true,
         TaskCanceledException { InnerException: TimeoutException } => true,
         IOException => true,
         _ => false,
