@@ -73,7 +73,7 @@ internal static class ClusterDemoJobs
             new NgsiV2Attribute("count", NgsiValue.FromNumber(count), "Number"),
             new NgsiV2Attribute("entityType", NgsiValue.FromString(type), "Text"),
             new NgsiV2Attribute("windowStart", NgsiValue.FromString(startText), "DateTime"),
-        ], e.Fiware with { Correlator = null }, Upsert: true));
+        ], e.Fiware with { Correlator = null }, WriteBackMode.Upsert));
     })
     {
         Description = "updates per entity type in 10 s event-time windows, upserted as TypeCount:{type}:{window start}",

@@ -32,5 +32,5 @@ internal sealed class OutboxEntry
 
     [Id(3)] public string? ServicePath { get; init; }
 
-    [Id(4)] public bool Upsert { get; init; }
+    [Id(4)] public WriteBackMode Mode { get; init; }
 }
