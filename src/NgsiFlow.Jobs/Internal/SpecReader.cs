@@ -42,7 +42,7 @@ internal sealed partial class SpecReader(YamlDocument document)
     }
 
     public double? Number(JsonNode? parent, string name) =>
-        At(parent, name) is JsonValue v && v.GetValueKind() == JsonValueKind.Number ? v.GetValue<double>() : null;
+        At(parent, name) is JsonValue v && v.GetValueKind() == JsonValueKind.Number ? AsDouble(v) : null;
 
     public bool? Boolean(JsonNode? parent, string name) =>
         At(parent, name) is JsonValue v && v.GetValueKind() is JsonValueKind.True or JsonValueKind.False ? v.GetValue<bool>() : null;
@@ -108,7 +108,7 @@ internal sealed partial class SpecReader(YamlDocument document)
         TimeSpan? result = null;
         if (node is JsonValue v && v.GetValueKind() == JsonValueKind.Number)
         {
-            var seconds = v.GetValue<double>();
+            var seconds = AsDouble(v);
             result = seconds is >= 0 and <= 31_536_000 ? TimeSpan.FromSeconds(seconds) : null;
         }
         else if (node is JsonValue t && t.GetValueKind() == JsonValueKind.String && DurationPattern().Match(t.GetValue<string>().Trim()) is { Success: true } m)
@@ -139,6 +139,9 @@ internal sealed partial class SpecReader(YamlDocument document)
 
         return result;
     }
+
+    /// <summary>A number node as a double, whether it was read as a whole number or not.</summary>
+    private static double AsDouble(JsonValue v) => v.TryGetValue<long>(out var whole) ? whole : v.TryGetValue<int>(out var i) ? i : v.GetValue<double>();
 
     [GeneratedRegex(@"^([0-9]+(?:\.[0-9]+)?)\s*(ms|s|min|m|h|d|)$")]
     private static partial Regex DurationPattern();
