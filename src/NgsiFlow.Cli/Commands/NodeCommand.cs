@@ -9,11 +9,12 @@ using NgsiFlow.Client;
 using NgsiFlow.Cluster;
 using NgsiFlow.Connector;
 using NgsiFlow.Dashboard;
+using NgsiFlow.Jobs;
 
 namespace NgsiFlow.Cli.Commands;
 
 /// <summary>
-/// <c>ngsiflow node --job NAME --redis CS --broker URL [--port P] [--silo-port S] [--public-url URL]</c>: one cluster node
+/// <c>ngsiflow node --job FILE|NAME --redis CS [--broker URL] [--port P] [--silo-port S] [--public-url URL]</c>: one cluster node
 /// (an Orleans silo, the job's notification receiver) until Ctrl+C or SIGTERM. Nodes are identical; run several
 /// behind one load balancer URL and give that URL as <c>--public-url</c>.
 /// </summary>
@@ -21,9 +22,9 @@ internal static class NodeCommand
 {
     public static Command Create()
     {
-        var job = new Option<string>("--job") { Description = "The job to serve: running-sum or type-counts.", Required = true };
+        var job = new Option<string>("--job") { Description = "The job to serve: a job file (see ngsiflow run --help), or a built-in job: running-sum, type-counts.", Required = true };
         var redis = new Option<string>("--redis") { Description = "Redis holding the membership table and the job state, for example 127.0.0.1:6379 (run it with appendonly yes, appendfsync always).", Required = true };
-        var broker = new Option<string>("--broker") { Description = "NGSI-v2 context broker URL: write-backs, and the job's subscription.", Required = true };
+        var broker = new Option<string?>("--broker") { Description = "NGSI-v2 context broker URL: write-backs, and the job's subscription (default for a job file: its broker.url)." };
         var port = new Option<int>("--port") { Description = "TCP port of the notification receiver.", DefaultValueFactory = _ => 9100 };
         var listen = new Option<string>("--listen") { Description = "Address the receiver listens on (0.0.0.0 for all interfaces).", DefaultValueFactory = _ => "127.0.0.1" };
         var publicUrl = new Option<string?>("--public-url") { Description = "The URL the broker reaches the cluster at (the load balancer); put into the subscription. Default: this node's receiver." };
@@ -48,17 +49,51 @@ internal static class NodeCommand
         {
             var output = parseResult.InvocationConfiguration.Output;
             var error = parseResult.InvocationConfiguration.Error;
-            var jobs = ClusterDemoJobs.Registry();
             var name = parseResult.GetValue(job)!;
-            if (!jobs.Names.Contains(name, StringComparer.Ordinal))
+            var jobs = ClusterDemoJobs.Registry();
+            JobPlan? plan = null;
+            ClusterJob served;
+            if (LooksLikeFile(name))
             {
-                await error.WriteLineAsync($"--job: no job named '{name}'. Known jobs: {string.Join(", ", jobs.Names)}.").ConfigureAwait(false);
+                try
+                {
+                    plan = JobPlan.Resolve(JobFile.Load(name));
+                }
+                catch (JobFileException e)
+                {
+                    await error.WriteLineAsync(e.Message).ConfigureAwait(false);
+                    return 2;
+                }
+
+                var refusal = plan.Spec.Broker.Api == NgsiApi.Ld ? "cluster nodes talk to NGSI-v2 brokers only; run an NGSI-LD job with ngsiflow run"
+                    : plan.Spec.Sinks.Count > 0 ? "cluster nodes do not run sinks yet; run the file with ngsiflow run, or remove its 'sinks'"
+                    : plan.Spec.Broker.Embedded && parseResult.GetValue(broker) is null ? "the nodes of a cluster share one broker: give --broker, or a broker.url in the file"
+                    : null;
+                if (refusal is not null)
+                {
+                    plan.Dispose();
+                    await error.WriteLineAsync($"{name}: {refusal}.").ConfigureAwait(false);
+                    return 2;
+                }
+
+                served = plan.ToClusterJob(new JobCounters());
+                name = served.Name;
+            }
+            else if (jobs.Names.Contains(name, StringComparer.Ordinal))
+            {
+                served = jobs.Get(name);
+            }
+            else
+            {
+                await error.WriteLineAsync($"--job: no job file or built-in job named '{name}'. Built-in jobs: {string.Join(", ", jobs.Names)}.").ConfigureAwait(false);
                 return 2;
             }
 
-            if (!Uri.TryCreate(parseResult.GetValue(broker), UriKind.Absolute, out var brokerUri) || brokerUri.Scheme is not ("http" or "https"))
+            using var planScope = plan;
+            var brokerText = parseResult.GetValue(broker) ?? plan?.Spec.Broker.Url?.ToString();
+            if (!Uri.TryCreate(brokerText, UriKind.Absolute, out var brokerUri) || brokerUri.Scheme is not ("http" or "https"))
             {
-                await error.WriteLineAsync($"--broker must be an absolute http(s) URL (was '{parseResult.GetValue(broker)}').").ConfigureAwait(false);
+                await error.WriteLineAsync(brokerText is null ? "--broker is required for a built-in job." : $"--broker must be an absolute http(s) URL (was '{brokerText}').").ConfigureAwait(false);
                 return 2;
             }
 
@@ -95,12 +130,12 @@ internal static class NodeCommand
             // Orleans' start-up notes about server GC are noise for a node that runs with workstation GC on purpose.
             builder.Logging.AddFilter("Orleans.Runtime.Silo", LogLevel.Error);
             builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(30));
-            var connection = BrokerConnection.V2(new NgsiClientOptions { BaseAddress = brokerUri }, "broker");
+            var connection = BrokerConnection.V2(new NgsiClientOptions { BaseAddress = brokerUri, Fiware = plan?.Subscription.Fiware, Auth = plan?.Spec.Broker.Auth ?? new NgsiAuthOptions() }, "broker");
             try
             {
                 builder.AddNgsiFlowCluster(o =>
                 {
-                    o.Jobs.Add(jobs.Get(name));
+                    o.Jobs.Add(served);
                     o.Serve.Add(name);
                     o.Redis = parseResult.GetValue(redis);
                     o.Broker = connection;
@@ -201,6 +236,10 @@ internal static class NodeCommand
             return null;
         }
     }
+
+    private static bool LooksLikeFile(string job) =>
+        job.EndsWith(".yaml", StringComparison.OrdinalIgnoreCase) || job.EndsWith(".yml", StringComparison.OrdinalIgnoreCase)
+        || job.EndsWith(".json", StringComparison.OrdinalIgnoreCase) || job.Contains('/', StringComparison.Ordinal) || File.Exists(job);
 
     private static string Json(ClusterNode node) => JsonSerializer.Serialize(new { silo = node.SiloAddress, activeSilos = node.ActiveSilos, statistics = node.GetStatistics() }, JsonOptions);
 
