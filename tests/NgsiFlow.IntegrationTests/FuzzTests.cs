@@ -18,6 +18,7 @@ public sealed class FuzzTests(ITestOutputHelper output)
     [InlineData("broker")]
     [InlineData("sources")]
     [InlineData("models")]
+    [InlineData("jobs")]
     public async Task Fuzz_two_thousand_mutated_bodies_each_refused_cleanly_or_accepted(string target)
     {
         await using var fuzz = await FuzzTarget.CreateAsync(target, CancellationToken.None);

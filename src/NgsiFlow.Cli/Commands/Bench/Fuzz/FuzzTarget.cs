@@ -32,7 +32,8 @@ internal abstract class FuzzTarget : IAsyncDisposable
         "parse" => new ParseTarget(),
         "sources" => new SourcesTarget(),
         "models" => new ModelsTarget(),
-        _ => throw new ArgumentException($"unknown fuzz target '{name}': receiver, broker, parse, sources or models", nameof(name)),
+        "jobs" => new JobFileTarget(),
+        _ => throw new ArgumentException($"unknown fuzz target '{name}': receiver, broker, parse, sources, models or jobs", nameof(name)),
     };
 
     protected static async Task<FuzzAnswer> PostAsync(HttpClient http, HttpMethod method, string path, byte[] body, CancellationToken cancellationToken)
