@@ -94,8 +94,11 @@ public sealed class BrokerConnection : IDisposable
         _attempts.Dispose();
     }
 
-    internal Task<NgsiRawResponse> SendAsync(HttpMethod method, string path, ReadOnlyMemory<byte> body, string contentType, FiwareContext? fiware, CancellationToken cancellationToken) =>
-        V2Client is { } v2
-            ? v2.SendAsync(method, path, body, contentType, safeToRetry: true, fiware, cancellationToken)
-            : LdClient!.SendAsync(method, path, body, contentType, safeToRetry: true, fiware, cancellationToken);
+    internal Task<NgsiRawResponse> SendAsync(HttpMethod method, string path, ReadOnlyMemory<byte> body, string contentType, FiwareContext? fiware, CancellationToken cancellationToken)
+    {
+        var safe = WriteSafety.IsSafeToRepeat(method, path);
+        return V2Client is { } v2
+            ? v2.SendAsync(method, path, body, contentType, safe, fiware, cancellationToken)
+            : LdClient!.SendAsync(method, path, body, contentType, safe, fiware, cancellationToken);
+    }
 }

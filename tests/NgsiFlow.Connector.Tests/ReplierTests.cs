@@ -28,6 +28,28 @@ public sealed class ReplierTests
     }
 
     [Fact]
+    public async Task Entity_creation_answered_5xx_is_sent_once_while_an_upsert_is_retried()
+    {
+        var failed = new System.Collections.Concurrent.ConcurrentDictionary<string, bool>();
+        await using var server = await RecordingServer.StartAsync(r => failed.TryAdd(r.Path, true) ? (503, """{"error":"ServiceUnavailable","description":"busy"}""", null) : (201, null, null));
+        using var broker = BrokerConnection.V2(new NgsiClientOptions { BaseAddress = server.BaseAddress, Retry = { MaxRetries = 3, BaseDelay = TimeSpan.FromMilliseconds(10), UseJitter = false } });
+        await using var replier = new NgsiReplier(broker);
+        var entity = new NgsiV2Entity("mix1", "ConcreteMix", new NgsiV2AttributeCollection([Strength]));
+
+        // A create that may have reached the broker is not repeated: a second POST would be refused as a duplicate.
+        var error = await Should.ThrowAsync<WriteBackException>(() => replier.CreateEntityAsync(entity, null, CancellationToken.None));
+        error.Failure.StatusCode.ShouldBe(503);
+        server.Requests.Count.ShouldBe(1);
+
+        // An upsert gives the same entity however often it is sent: retried until confirmed.
+        await replier.UpsertEntityAsync(entity, null, CancellationToken.None);
+        server.Requests.Count.ShouldBe(3);
+        server.Requests.Select(r => r.Path).ShouldBe(["/v2/entities", "/v2/entities?options=upsert", "/v2/entities?options=upsert"]);
+        replier.GetStatistics().DeadLettered.ShouldBe(1);
+        replier.GetStatistics().Confirmed.ShouldBe(1);
+    }
+
+    [Fact]
     public async Task Write_back_failing_for_good_goes_to_dead_letter_file_and_sink_and_faults_the_task()
     {
         await using var server = await RecordingServer.StartAsync(_ => (500, """{"error":"InternalServerError","description":"disk full"}""", null));

@@ -44,7 +44,7 @@ internal sealed class NgsiTransport : IDisposable
             handler = new AuthHandler(handler, options.Auth, _tokens, _logger);
         }
 
-        handler = new ResilienceHandler(handler, options, _logger);
+        handler = ResilienceHandler.Create(handler, options, _logger);
 
         // The caller's handler is theirs to dispose; ours are disposed with the client.
         _http = new HttpClient(handler, disposeHandler: innerHandler is null) { Timeout = Timeout.InfiniteTimeSpan, BaseAddress = BaseAddress };
