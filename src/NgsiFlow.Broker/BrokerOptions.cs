@@ -62,6 +62,12 @@ public sealed class BrokerOptions
     /// <summary>Logging; null logs nothing.</summary>
     public ILoggerFactory? LoggerFactory { get; set; }
 
+    /// <summary>
+    /// Middleware put in front of the NGSI API, such as the Prometheus scrape endpoint
+    /// (<c>NgsiFlowTelemetry.Endpoint</c>): it handles what it recognises and passes the rest on.
+    /// </summary>
+    public Func<Microsoft.AspNetCore.Http.RequestDelegate, Microsoft.AspNetCore.Http.RequestDelegate>? Middleware { get; set; }
+
     /// <summary>Throws one <see cref="ArgumentException"/> listing every bad value, each with what was wrong.</summary>
     public void Validate()
     {

@@ -111,6 +111,11 @@ public sealed class ContextBroker : IAsyncDisposable
             });
         }
 
+        if (options.Middleware is { } middleware)
+        {
+            app.Use(middleware);
+        }
+
         app.UseRouting();
         api.Map(app);
         Internal.Api.BrokerHealth.Map(app);

@@ -63,7 +63,8 @@ public sealed class ClusterNode : IHostedService, IAsyncDisposable
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         var receiverOptions = _options.Receiver;
-        receiverOptions.OtherRequests ??= HandleOtherAsync;
+        var others = receiverOptions.OtherRequests;
+        receiverOptions.OtherRequests = context => HandleOtherAsync(context, others);
         _receiver = await NgsiReceiver.StartAsync(receiverOptions, cancellationToken).ConfigureAwait(false);
         var jobs = Served();
         foreach (var job in jobs)
@@ -163,7 +164,7 @@ public sealed class ClusterNode : IHostedService, IAsyncDisposable
         }
     }
 
-    private async Task HandleOtherAsync(HttpContext context)
+    private async Task HandleOtherAsync(HttpContext context, RequestDelegate? others)
     {
         var path = context.Request.Path.Value ?? string.Empty;
         if (HttpMethods.IsGet(context.Request.Method) && path == "/cluster/stats")
@@ -209,6 +210,12 @@ public sealed class ClusterNode : IHostedService, IAsyncDisposable
             }
 
             writer.WriteEndObject();
+            return;
+        }
+
+        if (others is not null)
+        {
+            await others(context).ConfigureAwait(false);
             return;
         }
 

@@ -14,6 +14,9 @@ namespace NgsiFlow.Cluster;
 /// <param name="Mode">How the attributes are written; default appended to the entity.</param>
 public sealed record WriteBack(string EntityId, string EntityType, IReadOnlyList<NgsiV2Attribute> Attributes, FiwareContext? Fiware = null, WriteBackMode Mode = WriteBackMode.Append)
 {
+    /// <summary>The span the write belongs to (the update that caused it), for tracing; not stored in the outbox.</summary>
+    public System.Diagnostics.ActivityContext TraceContext { get; init; }
+
     /// <summary>Sends the write through <paramref name="replier"/>, as a key's grain does after storing it.</summary>
     /// <param name="replier">The replier of the job's broker.</param>
     /// <param name="cancellationToken">Stops waiting (the write may still happen).</param>

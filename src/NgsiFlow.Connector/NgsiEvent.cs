@@ -54,6 +54,10 @@ public sealed class NgsiEvent
     /// <summary>The NGSI-LD <c>@context</c> of the notification (a URL string, an array or an object), null for NGSI-v2.</summary>
     public NgsiValue LdContext { get; init; }
 
+    /// <summary>The span of the notification that carried the event (default when nobody traces), so that the job's
+    /// work and its write-backs join the notification's trace.</summary>
+    public System.Diagnostics.ActivityContext TraceContext { get; init; }
+
     /// <summary>The entity's id.</summary>
     public string EntityId => Entity.Id;
 

@@ -24,7 +24,10 @@ public sealed partial class NgsiReceiver
         }
 
         _counters.Received();
+        using var span = IsNotifyPath(context.Request.Path.Value) ? ConnectorTracing.StartReceive(context) : null;
+        using var scope = context.Request.Headers.TryGetValue("Fiware-Correlator", out var correlator) ? _logger.BeginScope(new CorrelatorScope(correlator.ToString())) : null;
         await HandleCoreAsync(context, context.Request).ConfigureAwait(false);
+        span?.SetTag("http.response.status_code", context.Response.StatusCode);
         if (ConnectorInstruments.Duration.Enabled)
         {
             ConnectorInstruments.Duration.Record(Stopwatch.GetElapsedTime(started).TotalSeconds);
@@ -342,6 +345,7 @@ public sealed partial class NgsiReceiver
             events[i] = new NgsiEvent(job, entity, notification.Fiware, notification.Format, notification.SubscriptionId, notification.NotifiedAt, received)
             {
                 LdContext = ldContext.IsNull && entity is NgsiLdEntity e ? e.Context : ldContext,
+                TraceContext = Activity.Current?.Context ?? default,
             };
         }
 

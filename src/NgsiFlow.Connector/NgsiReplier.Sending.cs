@@ -113,6 +113,7 @@ public sealed partial class NgsiReplier
         NgsiClientException? failure = null;
         try
         {
+            using var span = ConnectorTracing.StartWriteBack(first, group.Count);
             var answer = await _broker.SendAsync(HttpMethod.Post, path, body, contentType, first.Fiware, CancellationToken.None).ConfigureAwait(false);
             if (answer.StatusCode != 207)
             {
@@ -157,6 +158,7 @@ public sealed partial class NgsiReplier
         ConnectorInstruments.WriteBackRequests.Add(1, _apiTag, new KeyValuePair<string, object?>("batch", false));
         try
         {
+            using var span = ConnectorTracing.StartWriteBack(write, 1);
             var answer = await _broker.SendAsync(write.Method, write.Path, write.Body, write.ContentType, write.Fiware, CancellationToken.None).ConfigureAwait(false);
             if (answer.StatusCode == 207)
             {

@@ -71,7 +71,7 @@ public sealed partial class NgsiReplier : IAsyncDisposable
     public Task UpdateAttributesAsync(NgsiEvent source, IEnumerable<NgsiV2Attribute> attributes, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(source);
-        return UpdateAttributesAsync(source.EntityId, source.EntityType, attributes, FromEvent(source), cancellationToken);
+        return V2AttributesAsync(HttpMethod.Patch, BatchKind.V2Update, source.EntityId, source.EntityType, attributes, FromEvent(source), cancellationToken, source.TraceContext);
     }
 
     /// <summary>NGSI-v2 PATCH <c>/v2/entities/{id}/attrs</c>: updates existing attributes. Batchable when
@@ -94,7 +94,7 @@ public sealed partial class NgsiReplier : IAsyncDisposable
     public Task AppendAttributesAsync(NgsiEvent source, IEnumerable<NgsiV2Attribute> attributes, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(source);
-        return AppendAttributesAsync(source.EntityId, source.EntityType, attributes, FromEvent(source), cancellationToken);
+        return V2AttributesAsync(HttpMethod.Post, BatchKind.V2Append, source.EntityId, source.EntityType, attributes, FromEvent(source), cancellationToken, source.TraceContext);
     }
 
     /// <summary>NGSI-v2 POST <c>/v2/entities/{id}/attrs</c>: adds or replaces attributes. Batchable when
@@ -187,6 +187,7 @@ public sealed partial class NgsiReplier : IAsyncDisposable
             LdEntity = new NgsiLdEntity(source.EntityId, types, new NgsiLdAttributeCollection(attrs)),
             LdContext = context,
             BatchKey = Key(BatchKind.LdUpsert, fiware, context),
+            Parent = source.TraceContext == default ? System.Diagnostics.Activity.Current?.Context ?? default : source.TraceContext,
         }, cancellationToken);
     }
 
@@ -239,7 +240,7 @@ public sealed partial class NgsiReplier : IAsyncDisposable
         await _deadLetters.DisposeAsync().ConfigureAwait(false);
     }
 
-    private Task V2AttributesAsync(HttpMethod method, BatchKind kind, string id, string? type, IEnumerable<NgsiV2Attribute> attributes, FiwareContext? fiware, CancellationToken cancellationToken)
+    private Task V2AttributesAsync(HttpMethod method, BatchKind kind, string id, string? type, IEnumerable<NgsiV2Attribute> attributes, FiwareContext? fiware, CancellationToken cancellationToken, System.Diagnostics.ActivityContext parent = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(id);
         ArgumentNullException.ThrowIfNull(attributes);
@@ -257,6 +258,7 @@ public sealed partial class NgsiReplier : IAsyncDisposable
             Kind = batchable ? kind : BatchKind.None,
             V2Entity = batchable ? new NgsiV2Entity(id, type!, attrs) : null,
             BatchKey = batchable ? Key(kind, context, default) : string.Empty,
+            Parent = parent == default ? System.Diagnostics.Activity.Current?.Context ?? default : parent,
         }, cancellationToken);
     }
 

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using NgsiFlow.Broker;
@@ -24,6 +25,12 @@ public sealed class JobRunnerOptions
 
     /// <summary>Whether the broker is asked whether the features' attributes exist before the job starts. Default true.</summary>
     public bool CheckAttributes { get; set; } = true;
+
+    /// <summary>Middleware of an embedded broker (for example its <c>/metrics</c>).</summary>
+    public Func<Microsoft.AspNetCore.Http.RequestDelegate, Microsoft.AspNetCore.Http.RequestDelegate>? BrokerMiddleware { get; set; }
+
+    /// <summary>Requests to the receiver other than notifications (for example <c>GET /metrics</c>).</summary>
+    public Microsoft.AspNetCore.Http.RequestDelegate? OtherRequests { get; set; }
 
     /// <summary>Where the connector, the model loader and the sinks log.</summary>
     public ILoggerFactory? LoggerFactory { get; set; }
@@ -88,7 +95,7 @@ public sealed class JobRunner : IAsyncDisposable
         ContextBroker? embedded = null;
         if (spec.Broker.Embedded && options.Broker is null)
         {
-            embedded = await ContextBroker.StartAsync(new BrokerOptions { Port = options.EmbeddedBrokerPort, LoggerFactory = options.LoggerFactory }, cancellationToken).ConfigureAwait(false);
+            embedded = await ContextBroker.StartAsync(new BrokerOptions { Port = options.EmbeddedBrokerPort, LoggerFactory = options.LoggerFactory, Middleware = options.BrokerMiddleware }, cancellationToken).ConfigureAwait(false);
         }
 
         NgsiConnector? connector = null;
@@ -98,7 +105,7 @@ public sealed class JobRunner : IAsyncDisposable
             var client = new NgsiClientOptions { BaseAddress = address, Fiware = plan.Subscription.Fiware, Auth = spec.Broker.Auth };
             connector = new NgsiConnector(new ConnectorOptions
             {
-                Receiver = new ReceiverOptions { Port = options.ReceiverPort ?? spec.Receiver.Port, ListenAddress = spec.Receiver.Listen, PublicBaseUrl = spec.Receiver.PublicUrl },
+                Receiver = new ReceiverOptions { Port = options.ReceiverPort ?? spec.Receiver.Port, ListenAddress = spec.Receiver.Listen, PublicBaseUrl = spec.Receiver.PublicUrl, OtherRequests = options.OtherRequests },
                 LoggerFactory = options.LoggerFactory,
             });
             var broker = connector.AddBroker(spec.Broker.Api == NgsiApi.Ld
@@ -195,6 +202,10 @@ public sealed class JobRunner : IAsyncDisposable
 
     private async Task SendAsync(WriteBack write, CancellationToken cancellationToken)
     {
+        // The replier's request span takes the current span as its parent: make it this write's update.
+        using var span = write.TraceContext != default && JobsTracing.Source.HasListeners()
+            ? JobsTracing.Source.StartActivity("hand over write-back", ActivityKind.Internal, write.TraceContext)
+            : null;
         try
         {
             if (Broker.Api == NgsiApi.Ld)

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Net;
 using NgsiFlow.Broker;
+using NgsiFlow.Cli.Commands.Hosting;
 
 namespace NgsiFlow.Cli.Commands;
 
@@ -18,10 +19,17 @@ internal static class BrokerCommand
         command.Options.Add(store);
         command.Options.Add(postgres);
         command.Options.Add(listen);
+        var operability = new OperabilityOptions();
+        operability.AddTo(command);
         command.SetAction(async (parseResult, cancellationToken) =>
         {
             var output = parseResult.InvocationConfiguration.Output;
             var error = parseResult.InvocationConfiguration.Error;
+            if (operability.Validate(parseResult) is { } invalid)
+            {
+                await error.WriteLineAsync(invalid).ConfigureAwait(false);
+                return 2;
+            }
             var storeText = parseResult.GetValue(store) ?? "memory";
             if (storeText is not ("memory" or "postgres"))
             {
@@ -35,8 +43,12 @@ internal static class BrokerCommand
                 return 2;
             }
 
+            using var loggers = operability.CreateLoggerFactory(parseResult);
+            using var telemetry = operability.StartTelemetry(parseResult, "ngsiflow-broker");
             var options = new BrokerOptions
             {
+                LoggerFactory = loggers,
+                Middleware = telemetry is null ? null : telemetry.Endpoint,
                 Port = parseResult.GetValue(port),
                 ListenAddress = address,
                 Store = storeText == "postgres" ? BrokerStoreKind.Postgres : BrokerStoreKind.Memory,
@@ -55,7 +67,7 @@ internal static class BrokerCommand
 
             await using (broker.ConfigureAwait(false))
             {
-                await output.WriteLineAsync($"NgsiFlow broker ({storeText} store) listening on {broker.BaseAddress} (NGSI-v2 at {broker.BaseAddress}v2). Ctrl+C stops it.").ConfigureAwait(false);
+                await output.WriteLineAsync($"NgsiFlow broker ({storeText} store) listening on {broker.BaseAddress} (NGSI-v2 at {broker.BaseAddress}v2{(parseResult.GetValue<bool>("--metrics") ? $", metrics at {broker.BaseAddress}metrics" : string.Empty)}). Ctrl+C stops it.").ConfigureAwait(false);
                 try
                 {
                     await Task.Delay(Timeout.Infinite, cancellationToken).ConfigureAwait(false);

@@ -4,6 +4,7 @@ using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using NgsiFlow.Cli.Commands.Hosting;
 using NgsiFlow.Cli.Jobs;
 using NgsiFlow.Client;
 using NgsiFlow.Cluster;
@@ -38,17 +39,24 @@ internal static class NodeCommand
         var report = new Option<double>("--report-seconds") { Description = "Print a JSON statistics line this often (0: only at the end).", DefaultValueFactory = _ => 0 };
         var dashboardPort = new Option<int>("--dashboard-port") { Description = "Port of the node's live page, on the --listen address (0 picks a free one).", DefaultValueFactory = _ => 0 };
         var noDashboard = new Option<bool>("--no-dashboard") { Description = "Serve no live page." };
-        var logLevel = new Option<string>("--log-level") { Description = "Trace, Debug, Information, Warning, Error (logs go to stderr).", DefaultValueFactory = _ => "Warning" };
         var command = new Command("node", "Run one cluster node: an Orleans silo holding the job's per-key state in Redis and the job's notification receiver (2xx only after the state is stored).");
-        foreach (var option in new Option[] { job, redis, broker, port, listen, publicUrl, siloPort, advertise, clusterId, serviceId, noSubscribe, commitTimeout, probeTimeout, report, dashboardPort, noDashboard, logLevel })
+        foreach (var option in new Option[] { job, redis, broker, port, listen, publicUrl, siloPort, advertise, clusterId, serviceId, noSubscribe, commitTimeout, probeTimeout, report, dashboardPort, noDashboard })
         {
             command.Options.Add(option);
         }
 
+        var operability = new OperabilityOptions();
+        operability.AddTo(command);
         command.SetAction(async (parseResult, cancellationToken) =>
         {
             var output = parseResult.InvocationConfiguration.Output;
             var error = parseResult.InvocationConfiguration.Error;
+            if (operability.Validate(parseResult) is { } invalid)
+            {
+                await error.WriteLineAsync(invalid).ConfigureAwait(false);
+                return 2;
+            }
+
             var name = parseResult.GetValue(job)!;
             var jobs = ClusterDemoJobs.Registry();
             JobPlan? plan = null;
@@ -116,19 +124,13 @@ internal static class NodeCommand
                 return 2;
             }
 
-            var level = Enum.TryParse<LogLevel>(parseResult.GetValue(logLevel), ignoreCase: true, out var l) ? l : LogLevel.Warning;
+            using var telemetry = operability.StartTelemetry(parseResult, "ngsiflow-node");
             var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
-            builder.Logging.SetMinimumLevel(level).AddSimpleConsole(o =>
-            {
-                o.SingleLine = true;
-                o.UseUtcTimestamp = true;
-                o.TimestampFormat = "HH:mm:ss.fff ";
-            });
-            builder.Logging.AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
-            builder.Logging.AddFilter("Orleans", level > LogLevel.Warning ? level : LogLevel.Warning);
 
-            // Orleans' start-up notes about server GC are noise for a node that runs with workstation GC on purpose.
+            // Orleans' start-up notes (server GC and the like) are noise for a node: warnings and up, unless asked.
+            builder.Logging.AddFilter("Orleans", LogLevel.Warning);
             builder.Logging.AddFilter("Orleans.Runtime.Silo", LogLevel.Error);
+            operability.Configure(builder.Logging, parseResult);
             builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(30));
             var connection = BrokerConnection.V2(new NgsiClientOptions { BaseAddress = brokerUri, Fiware = plan?.Subscription.Fiware, Auth = plan?.Spec.Broker.Auth ?? new NgsiAuthOptions() }, "broker");
             try
@@ -152,6 +154,7 @@ internal static class NodeCommand
                         ListenAddress = listenAddress,
                         PublicBaseUrl = publicBase,
                         HoldTimeout = TimeSpan.FromMilliseconds(parseResult.GetValue(commitTimeout) + 2_000),
+                        OtherRequests = telemetry?.Endpoint(null),
                     };
                 });
             }

@@ -2,6 +2,7 @@ using System.CommandLine;
 using Microsoft.Extensions.Logging;
 using NgsiFlow.Client;
 using NgsiFlow.Connector;
+using NgsiFlow.Cli.Commands.Hosting;
 using NgsiFlow.Dashboard;
 using NgsiFlow.Jobs;
 
@@ -54,11 +55,12 @@ internal static class RunCommand
         var dashboardPort = new Option<int>("--dashboard-port") { Description = "Port of the live page (0 picks a free one).", DefaultValueFactory = _ => 0 };
         var noDashboard = new Option<bool>("--no-dashboard") { Description = "Serve no live page." };
         var statusSeconds = new Option<double>("--status-seconds") { Description = "How often the status line is refreshed (written as a new line when the output is not a terminal).", DefaultValueFactory = _ => 1 };
-        var logLevel = new Option<string>("--log-level") { Description = "Trace, Debug, Information, Warning, Error (logs go to stderr).", DefaultValueFactory = _ => "Warning" };
         var command = new Command("run", "Run a job file: subscribe to the broker, score the model on every update, write the outputs back.\n\n" + Example)
         {
-            file, broker, dryRun, port, noCheck, dashboardPort, noDashboard, statusSeconds, logLevel,
+            file, broker, dryRun, port, noCheck, dashboardPort, noDashboard, statusSeconds,
         };
+        var operability = new OperabilityOptions();
+        operability.AddTo(command);
 
         command.SetAction(async (parseResult, cancellationToken) =>
         {
@@ -71,8 +73,13 @@ internal static class RunCommand
                 return 2;
             }
 
-            var level = Enum.TryParse<LogLevel>(parseResult.GetValue(logLevel), ignoreCase: true, out var l) ? l : LogLevel.Warning;
-            using var loggers = LoggerFactory.Create(b => b.SetMinimumLevel(level).AddSimpleConsole(o => o.SingleLine = true).AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace));
+            if (operability.Validate(parseResult) is { } invalid)
+            {
+                await error.WriteLineAsync(invalid).ConfigureAwait(false);
+                return 2;
+            }
+
+            using var loggers = operability.CreateLoggerFactory(parseResult);
             JobPlan plan;
             try
             {
@@ -91,8 +98,11 @@ internal static class RunCommand
                     return await DryRunAsync(plan, brokerUri, !parseResult.GetValue(noCheck), output, error, cancellationToken).ConfigureAwait(false);
                 }
 
+                using var telemetry = operability.StartTelemetry(parseResult, "ngsiflow-" + plan.Spec.Name);
                 return await RunAsync(plan, new JobRunnerOptions
                 {
+                    OtherRequests = telemetry?.Endpoint(null),
+                    BrokerMiddleware = telemetry is null ? null : telemetry.Endpoint,
                     Broker = brokerUri,
                     ReceiverPort = parseResult.GetValue(port),
                     CheckAttributes = !parseResult.GetValue(noCheck),

@@ -40,6 +40,9 @@ internal sealed class PendingWrite
 
     public NgsiValue LdContext { get; init; }
 
+    /// <summary>The span the write belongs to: its event's, or the caller's current one.</summary>
+    public ActivityContext Parent { get; init; } = Activity.Current?.Context ?? default;
+
     /// <summary>Writes with equal keys may share a batch request: same kind, tenant, service path and @context.</summary>
     public string BatchKey { get; init; } = string.Empty;
 

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using NgsiFlow.Cluster;
 using NgsiFlow.Connector;
 using NgsiFlow.Inference;
@@ -29,6 +30,13 @@ internal sealed class JobLogic
 
     public void Apply(string key, JobState state, NgsiEvent e, ICollection<WriteBack> output)
     {
+        using var span = JobsTracing.Source.HasListeners() ? JobsTracing.Source.StartActivity("job " + _plan.Spec.Name, ActivityKind.Internal, e.TraceContext) : null;
+        span?.SetTag("ngsi.entity.id", e.EntityId);
+        if (e.Correlator is { } correlator)
+        {
+            span?.SetTag("fiware.correlator", correlator);
+        }
+
         _counters.Event();
         if (_window is null)
         {
@@ -103,7 +111,7 @@ internal sealed class JobLogic
             case JobWriteBackMode.Template:
                 if (Templates.Render(spec.Template!, e, key, attributes) is { } entity)
                 {
-                    output.Add(new WriteBack(entity.Id, entity.Type, [.. entity.Attributes], fiware, WriteBackMode.Upsert));
+                    output.Add(new WriteBack(entity.Id, entity.Type, [.. entity.Attributes], fiware, WriteBackMode.Upsert) { TraceContext = Trace(e) });
                 }
                 else
                 {
@@ -114,10 +122,10 @@ internal sealed class JobLogic
             case JobWriteBackMode.Upsert:
                 output.Add(new WriteBack(
                     spec.EntityId is null ? e.EntityId : Templates.Fill(spec.EntityId, e, key, attributes),
-                    spec.EntityType ?? e.EntityType, attributes, fiware, WriteBackMode.Upsert));
+                    spec.EntityType ?? e.EntityType, attributes, fiware, WriteBackMode.Upsert) { TraceContext = Trace(e) });
                 break;
             default:
-                output.Add(new WriteBack(e.EntityId, e.EntityType, attributes, fiware, spec.Mode == JobWriteBackMode.Patch ? WriteBackMode.Update : WriteBackMode.Append));
+                output.Add(new WriteBack(e.EntityId, e.EntityType, attributes, fiware, spec.Mode == JobWriteBackMode.Patch ? WriteBackMode.Update : WriteBackMode.Append) { TraceContext = Trace(e) });
                 break;
         }
     }
@@ -152,6 +160,8 @@ internal sealed class JobLogic
                 return numbers.Length == 1 ? (NgsiValue.FromNumber(numbers[0]), "Number") : (NgsiValue.FromArray([.. numbers.Select(NgsiValue.FromNumber)]), "StructuredValue");
         }
     }
+
+    private static ActivityContext Trace(NgsiEvent e) => Activity.Current?.Source == JobsTracing.Source ? Activity.Current.Context : e.TraceContext;
 
     private static NgsiValue Probabilities(Prediction prediction)
     {
