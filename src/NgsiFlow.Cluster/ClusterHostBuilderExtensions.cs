@@ -94,7 +94,7 @@ public static class ClusterHostBuilderExtensions
         builder.Services.AddHealthChecks()
             .AddCheck<SiloHealthCheck>("silo", tags: [ClusterNode.ReadyTag])
             .AddCheck<StoreHealthCheck>("store", tags: [ClusterNode.ReadyTag])
-            .AddCheck<BrokerHealthCheck>("broker", tags: [ClusterNode.ReadyTag])
+            .AddCheck("broker", new BrokerHealthCheck(options.Broker!), tags: [ClusterNode.ReadyTag])
             .AddCheck<SubscriptionsHealthCheck>("subscriptions", tags: [ClusterNode.ReadyTag]);
         return builder;
     }

@@ -30,7 +30,7 @@ public sealed class ClusterNode : IHostedService, IAsyncDisposable
     private Task _subscriptions = Task.CompletedTask;
 
     /// <summary>The tag of the health checks behind <c>/health/ready</c>.</summary>
-    public const string ReadyTag = "ready";
+    public const string ReadyTag = HealthReportWriter.ReadyTag;
 
     internal ClusterNode(ClusterNodeOptions options, IGrainFactory grains, ILocalSiloDetails silo, IClusterMembershipService membership, ClusterRuntime runtime, IServiceProvider services)
     {
@@ -223,29 +223,8 @@ public sealed class ClusterNode : IHostedService, IAsyncDisposable
     }
 
     /// <summary>Live: the process answers. Ready: every check tagged <see cref="ReadyTag"/> passes (silo, store, broker, subscriptions).</summary>
-    private async Task WriteHealthAsync(HttpContext context, bool ready)
-    {
-        var health = _services.GetRequiredService<HealthCheckService>();
-        var report = ready
-            ? await health.CheckHealthAsync(c => c.Tags.Contains(ReadyTag), context.RequestAborted).ConfigureAwait(false)
-            : await health.CheckHealthAsync(_ => false, context.RequestAborted).ConfigureAwait(false);
-        context.Response.StatusCode = report.Status == HealthStatus.Unhealthy ? StatusCodes.Status503ServiceUnavailable : StatusCodes.Status200OK;
-        context.Response.ContentType = "application/json";
-        await using var writer = new Utf8JsonWriter(context.Response.Body);
-        writer.WriteStartObject();
-        writer.WriteString("status", report.Status.ToString());
-        writer.WriteStartObject("checks");
-        foreach (var (name, entry) in report.Entries)
-        {
-            writer.WriteStartObject(name);
-            writer.WriteString("status", entry.Status.ToString());
-            writer.WriteString("description", entry.Description);
-            writer.WriteEndObject();
-        }
-
-        writer.WriteEndObject();
-        writer.WriteEndObject();
-    }
+    private Task WriteHealthAsync(HttpContext context, bool ready) =>
+        HealthReportWriter.AnswerAsync(context, _services.GetRequiredService<HealthCheckService>(), ready);
 
     private static async Task WriteErrorAsync(HttpContext context, int status, string error, string description)
     {

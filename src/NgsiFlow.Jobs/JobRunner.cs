@@ -103,9 +103,10 @@ public sealed class JobRunner : IAsyncDisposable
         {
             var address = options.Broker ?? embedded?.BaseAddress ?? spec.Broker.Url!;
             var client = new NgsiClientOptions { BaseAddress = address, Fiware = plan.Subscription.Fiware, Auth = spec.Broker.Auth };
+            var health = new JobHealth(options.OtherRequests);
             connector = new NgsiConnector(new ConnectorOptions
             {
-                Receiver = new ReceiverOptions { Port = options.ReceiverPort ?? spec.Receiver.Port, ListenAddress = spec.Receiver.Listen, PublicBaseUrl = spec.Receiver.PublicUrl, OtherRequests = options.OtherRequests },
+                Receiver = new ReceiverOptions { Port = options.ReceiverPort ?? spec.Receiver.Port, ListenAddress = spec.Receiver.Listen, PublicBaseUrl = spec.Receiver.PublicUrl, OtherRequests = health.HandleAsync },
                 LoggerFactory = options.LoggerFactory,
             });
             var broker = connector.AddBroker(spec.Broker.Api == NgsiApi.Ld
@@ -122,6 +123,7 @@ public sealed class JobRunner : IAsyncDisposable
 
             var replier = connector.Replier(broker, new ReplierOptions { BatchWindow = spec.WriteBack.BatchWindow, LoggerFactory = options.LoggerFactory });
             var runner = new JobRunner(plan, embedded, connector, broker, replier);
+            health.Attach(runner);
             runner.Build(new StreamJob(spec.Name), loggerFactory.CreateLogger("NgsiFlow.Jobs." + spec.Name));
             await connector.StartAsync(cancellationToken).ConfigureAwait(false);
             return runner;

@@ -121,7 +121,8 @@ public sealed class NgsiFlowTelemetry : IDisposable
         }
 
         context.Response.StatusCode = StatusCodes.Status404NotFound;
-        return Task.CompletedTask;
+        context.Response.ContentType = "application/json";
+        return context.Response.WriteAsync($$"""{"error":"NotFound","description":"no endpoint at '{{System.Text.Encodings.Web.JavaScriptEncoder.Default.Encode(context.Request.Path.Value ?? string.Empty)}}'"}""", context.RequestAborted);
     };
 
     /// <inheritdoc />

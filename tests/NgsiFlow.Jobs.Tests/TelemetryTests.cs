@@ -59,7 +59,12 @@ public sealed partial class TelemetryTests
         Value(receiverMetrics, "ngsiflow_connector_notifications_accepted_total").ShouldBe(Entities);
         Value(receiverMetrics, "ngsiflow_connector_writebacks_ok_total").ShouldBe(Entities);
         Value(brokerMetrics, "ngsiflow_broker_notifications_sent_total").ShouldBe(Entities);
-        (await http.GetAsync(new Uri(runner.NotifyUrl, "/nothing"))).StatusCode.ShouldBe(System.Net.HttpStatusCode.NotFound);
+        using var missing = await http.GetAsync(new Uri(runner.NotifyUrl, "/nothing"));
+        missing.StatusCode.ShouldBe(System.Net.HttpStatusCode.NotFound);
+        (await missing.Content.ReadAsStringAsync()).ShouldContain("\"error\":\"NotFound\"");
+        using var ready = await http.GetAsync(new Uri(runner.NotifyUrl, "/health/ready"));
+        ready.StatusCode.ShouldBe(System.Net.HttpStatusCode.OK);
+        (await ready.Content.ReadAsStringAsync()).ShouldContain("\"subscription\":{\"status\":\"Healthy\"");
 
         // Spans end after the write-back's answer; give the last ones a moment to be exported.
         telemetry.TracerProvider!.ForceFlush();

@@ -1,5 +1,4 @@
 using Microsoft.Extensions.Diagnostics.HealthChecks;
-using NgsiFlow.Client;
 using StackExchange.Redis;
 
 namespace NgsiFlow.Cluster.Internal;
@@ -48,34 +47,6 @@ internal sealed class StoreHealthCheck(ClusterNodeOptions options) : IHealthChec
         if (_redis.IsValueCreated && _redis.Value.IsCompletedSuccessfully)
         {
             _redis.Value.Result.Dispose();
-        }
-    }
-}
-
-/// <summary>Ready when the broker the jobs write back to answers.</summary>
-internal sealed class BrokerHealthCheck(ClusterNodeOptions options) : IHealthCheck
-{
-    public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
-    {
-        var broker = options.Broker!;
-        try
-        {
-            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            timeout.CancelAfter(TimeSpan.FromSeconds(2));
-            if (broker.V2Client is { } v2)
-            {
-                await v2.GetVersionAsync(timeout.Token).ConfigureAwait(false);
-            }
-            else
-            {
-                await broker.LdClient!.ListSubscriptionsAsync(broker.DefaultFiware, timeout.Token).GetAsyncEnumerator(timeout.Token).MoveNextAsync().ConfigureAwait(false);
-            }
-
-            return HealthCheckResult.Healthy($"broker {broker.BaseAddress} answers");
-        }
-        catch (Exception e) when (e is NgsiClientException or HttpRequestException or OperationCanceledException)
-        {
-            return HealthCheckResult.Unhealthy($"broker {broker.BaseAddress} does not answer: {e.Message}");
         }
     }
 }
