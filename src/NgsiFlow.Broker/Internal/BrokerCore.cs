@@ -81,7 +81,7 @@ internal sealed partial class BrokerCore
         var added = false;
         lock (entity)
         {
-            foreach (var attribute in parsed.Attributes)
+            foreach (var attribute in Resolve(null, parsed.Attributes, fromScratch: true))
             {
                 entity.Attributes[attribute.Name] = NewAttribute(attribute, now);
             }
@@ -161,6 +161,8 @@ internal sealed partial class BrokerCore
                 throw partialError ?? OrionException.BadRequest("empty payload");
             }
 
+            // Operators are resolved against the stored values before anything changes: a refused one changes nothing.
+            applicable = Resolve(entity, applicable, fromScratch: mode == UpdateMode.Replace);
             var now = Dates.Now();
 
             // What changed matters only to subscriptions; without any, skip the bookkeeping.
@@ -247,6 +249,11 @@ internal sealed partial class BrokerCore
             if (!entity.Attributes.TryGetValue(name, out var current))
             {
                 throw OrionException.AttributeNotFound();
+            }
+
+            if (UpdateOperators.IsOperation(value))
+            {
+                value = UpdateOperators.Apply(name, (JsonMap)value!, current.Value, exists: true, current.Type, out _);
             }
 
             var now = Dates.Now();
@@ -379,6 +386,37 @@ internal sealed partial class BrokerCore
         }
 
         return true;
+    }
+
+    /// <summary>The attributes with their update operators applied (to the stored values, or from scratch), without
+    /// those an operator leaves uncreated.</summary>
+    private static IReadOnlyList<ParsedAttribute> Resolve(Entity? entity, IReadOnlyList<ParsedAttribute> attributes, bool fromScratch)
+    {
+        if (!attributes.Any(a => UpdateOperators.IsOperation(a.Value)))
+        {
+            return attributes;
+        }
+
+        var resolved = new List<ParsedAttribute>(attributes.Count);
+        foreach (var attribute in attributes)
+        {
+            if (!UpdateOperators.IsOperation(attribute.Value))
+            {
+                resolved.Add(attribute);
+                continue;
+            }
+
+            NgsiAttribute? current = null;
+            var exists = !fromScratch && entity is not null && entity.Attributes.TryGetValue(attribute.Name, out current);
+            var type = attribute.Type ?? current?.Type;
+            var value = UpdateOperators.Apply(attribute.Name, (JsonMap)attribute.Value!, current?.Value, exists, type, out var create);
+            if (create)
+            {
+                resolved.Add(attribute with { Value = value, Type = type ?? NgsiAttribute.DefaultType(value) });
+            }
+        }
+
+        return resolved;
     }
 
     private static NgsiAttribute NewAttribute(ParsedAttribute parsed, DateTime now) =>
