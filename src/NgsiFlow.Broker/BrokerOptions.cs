@@ -62,6 +62,9 @@ public sealed class BrokerOptions
     /// <summary>Logging; null logs nothing.</summary>
     public ILoggerFactory? LoggerFactory { get; set; }
 
+    /// <summary>How often expired transient entities (<c>dateExpires</c> in the past) are deleted; default 1 s (Orion: 60 s).</summary>
+    public TimeSpan ExpiryInterval { get; set; } = TimeSpan.FromSeconds(1);
+
     /// <summary>
     /// Middleware put in front of the NGSI API, such as the Prometheus scrape endpoint
     /// (<c>NgsiFlowTelemetry.Endpoint</c>): it handles what it recognises and passes the rest on.
@@ -72,6 +75,11 @@ public sealed class BrokerOptions
     public void Validate()
     {
         var errors = new List<string>();
+        if (ExpiryInterval < TimeSpan.FromMilliseconds(10) || ExpiryInterval > TimeSpan.FromHours(1))
+        {
+            errors.Add(Invariant($"BrokerOptions.ExpiryInterval must be between 10 ms and 1 hour (was {ExpiryInterval})."));
+        }
+
         if (Port is < 0 or > 65535)
         {
             errors.Add(Invariant($"BrokerOptions.Port must be between 0 and 65535 (was {Port})."));

@@ -30,9 +30,11 @@ public sealed class ContextBroker : IAsyncDisposable
     private readonly NotificationDispatcher _dispatcher;
     private readonly BrokerCore _core;
     private readonly Meter _meter;
+    private readonly CancellationTokenSource _stopping = new();
+    private readonly Task _expiry;
     private int _disposed;
 
-    private ContextBroker(WebApplication app, IBrokerStore store, NotificationDispatcher dispatcher, BrokerCore core, Meter meter, Uri baseAddress, BrokerStoreKind kind)
+    private ContextBroker(WebApplication app, IBrokerStore store, NotificationDispatcher dispatcher, BrokerCore core, Meter meter, Uri baseAddress, BrokerStoreKind kind, TimeSpan expiryInterval)
     {
         _app = app;
         _store = store;
@@ -41,6 +43,7 @@ public sealed class ContextBroker : IAsyncDisposable
         _meter = meter;
         BaseAddress = baseAddress;
         StoreKind = kind;
+        _expiry = ExpireLoopAsync(expiryInterval, _stopping.Token);
     }
 
     /// <summary>The broker's root URL, e.g. <c>http://127.0.0.1:1026/</c>; NGSI-v2 lives under <c>v2/</c>.</summary>
@@ -137,7 +140,34 @@ public sealed class ContextBroker : IAsyncDisposable
         var port = new Uri(address).Port;
         var host = options.ListenAddress.Equals(IPAddress.Any) || options.ListenAddress.Equals(IPAddress.IPv6Any) ? "127.0.0.1"
             : options.ListenAddress.AddressFamily == AddressFamily.InterNetworkV6 ? $"[{options.ListenAddress}]" : options.ListenAddress.ToString();
-        return new ContextBroker(app, store, dispatcher, core, meter, new Uri($"http://{host}:{port}/"), options.Store);
+        return new ContextBroker(app, store, dispatcher, core, meter, new Uri($"http://{host}:{port}/"), options.Store, options.ExpiryInterval);
+    }
+
+    /// <summary>Transient entities expired and deleted so far.</summary>
+    public long EntitiesExpired => Interlocked.Read(ref _core.Expired);
+
+    /// <summary>Deletes the transient entities whose <c>dateExpires</c> has passed, every interval, until disposed.</summary>
+    private async Task ExpireLoopAsync(TimeSpan interval, CancellationToken cancellationToken)
+    {
+        using var timer = new PeriodicTimer(interval);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(cancellationToken).ConfigureAwait(false))
+            {
+                try
+                {
+                    await _core.ExpireAsync(DateTime.UtcNow, cancellationToken).ConfigureAwait(false);
+                }
+                catch (Exception e) when (e is not OperationCanceledException and not OutOfMemoryException)
+                {
+                    // A store that fails now is tried again at the next tick; the entities stay until then.
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // Disposed.
+        }
     }
 
     /// <summary>Waits until every queued notification has been attempted; false when the timeout passed first.</summary>
@@ -152,6 +182,9 @@ public sealed class ContextBroker : IAsyncDisposable
             return;
         }
 
+        await _stopping.CancelAsync().ConfigureAwait(false);
+        await _expiry.ConfigureAwait(false);
+        _stopping.Dispose();
         await _app.StopAsync(CancellationToken.None).ConfigureAwait(false);
         await _app.DisposeAsync().ConfigureAwait(false);
         await _dispatcher.DisposeAsync().ConfigureAwait(false);

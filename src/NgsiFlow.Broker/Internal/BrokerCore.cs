@@ -28,6 +28,43 @@ internal sealed partial class BrokerCore
 
     public long Updates;
 
+    public long Expired;
+
+    /// <summary>Deletes every entity whose <c>dateExpires</c> is before <paramref name="now"/>, without notifications.</summary>
+    public async Task<int> ExpireAsync(DateTime now, CancellationToken cancellationToken)
+    {
+        var count = 0;
+        foreach (var tenant in _store.Index.Tenants)
+        {
+            foreach (var type in tenant.Types().ToList())
+            {
+                foreach (var entity in tenant.OfType(type).ToList())
+                {
+                    lock (entity)
+                    {
+                        if (entity.Deleted || Transient.ExpiresAt(entity) is not { } at || at > now)
+                        {
+                            continue;
+                        }
+
+                        entity.Deleted = true;
+                        tenant.Remove(entity);
+                    }
+
+                    if (_store.IsDurable)
+                    {
+                        await _store.DeleteEntityAsync(tenant.Name, entity, cancellationToken).ConfigureAwait(false);
+                    }
+
+                    count++;
+                    Interlocked.Increment(ref Expired);
+                }
+            }
+        }
+
+        return count;
+    }
+
     public TenantIndex Tenant(string name) => _store.Index.Tenant(name);
 
     /// <summary>The one entity with this id (and type) in scope; 404 when none, 409 when several.</summary>

@@ -344,6 +344,11 @@ internal sealed partial class BrokerApi
             {
                 foreach (var pair in entity.Attributes)
                 {
+                    if (pair.Key == Transient.AttributeName)
+                    {
+                        continue; // a builtin: not one of the type's attributes
+                    }
+
                     if (!attrs.TryGetValue(pair.Key, out var types))
                     {
                         attrs[pair.Key] = types = new SortedSet<string>(StringComparer.Ordinal);

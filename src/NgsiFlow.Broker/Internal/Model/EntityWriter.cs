@@ -183,18 +183,21 @@ internal static class EntityWriter
 
         foreach (var pair in entity.Attributes)
         {
-            if ((onlyThese is null || onlyThese.Contains(pair.Key)) && !Excluded(spec, pair.Key))
+            // dateExpires is a builtin: shown only when asked for, like dateCreated and dateModified.
+            if ((onlyThese is null || onlyThese.Contains(pair.Key)) && !Excluded(spec, pair.Key)
+                && (pair.Key != Transient.AttributeName || RenderSpec.Names(filter, Transient.AttributeName)))
             {
                 yield return (pair.Key, pair.Value.Type, pair.Value.Value, pair.Value);
             }
         }
 
-        if (RenderSpec.Names(filter, "dateCreated"))
+        // A user attribute of a builtin's name wins over the builtin (orion-api.md).
+        if (RenderSpec.Names(filter, "dateCreated") && !entity.Attributes.ContainsKey("dateCreated"))
         {
             yield return ("dateCreated", "DateTime", Dates.Format(entity.Created), null);
         }
 
-        if (RenderSpec.Names(filter, "dateModified"))
+        if (RenderSpec.Names(filter, "dateModified") && !entity.Attributes.ContainsKey("dateModified"))
         {
             yield return ("dateModified", "DateTime", Dates.Format(entity.Modified), null);
         }

@@ -77,7 +77,7 @@ internal static class PayloadReader
     public static ParsedAttribute ReadAttribute(string name, object? body, bool keyValues)
     {
         FieldRules.CheckIdentifier(name, "attribute name");
-        if (name is "*" or "geo:distance" or "dateCreated" or "dateModified" or "dateExpires")
+        if (name is "*" or "geo:distance")
         {
             throw OrionException.BadRequest("Invalid characters in attribute name");
         }
@@ -85,7 +85,7 @@ internal static class PayloadReader
         if (keyValues)
         {
             FieldRules.CheckValue(body, "attribute value");
-            return new ParsedAttribute(name, null, body, null);
+            return Transient.Check(new ParsedAttribute(name, name == Transient.AttributeName ? "DateTime" : null, body, null));
         }
 
         if (body is not JsonMap map)
@@ -116,7 +116,7 @@ internal static class PayloadReader
             }
         }
 
-        return new ParsedAttribute(name, type, value, metadata);
+        return Transient.Check(new ParsedAttribute(name, type, value, metadata));
     }
 
     private static OrderedDictionary<string, NgsiMetadata>? ReadMetadata(object? body)
