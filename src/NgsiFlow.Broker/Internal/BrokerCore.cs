@@ -123,6 +123,8 @@ internal sealed partial class BrokerCore
                 entity.Attributes[attribute.Name] = NewAttribute(attribute, now);
             }
 
+            Geo.GeoLocation.CheckCount(entity);
+
             if (tenant.TryAdd(entity))
             {
                 added = true;
@@ -200,6 +202,7 @@ internal sealed partial class BrokerCore
 
             // Operators are resolved against the stored values before anything changes: a refused one changes nothing.
             applicable = Resolve(entity, applicable, fromScratch: mode == UpdateMode.Replace);
+            CheckLocations(entity, applicable, mode == UpdateMode.Replace);
             var now = Dates.Now();
 
             // What changed matters only to subscriptions; without any, skip the bookkeeping.
@@ -242,6 +245,7 @@ internal sealed partial class BrokerCore
 
             entity.Modified = now;
             entity.Version++;
+            tenant.UpdateLocation(entity);
             jobs = context is null ? null : Trigger(tenant, entity, Alteration.Update, context, request);
             if (_store.IsDurable)
             {
@@ -293,6 +297,11 @@ internal sealed partial class BrokerCore
                 value = UpdateOperators.Apply(name, (JsonMap)value!, current.Value, exists: true, current.Type, out _);
             }
 
+            if (Geo.GeoLocation.IsLocation(current.Type, current.Metadata))
+            {
+                _ = Geo.GeoLocation.Parse(current.Type, value);
+            }
+
             var now = Dates.Now();
             var context = new NotificationContext
             {
@@ -310,6 +319,7 @@ internal sealed partial class BrokerCore
             current.Modified = now;
             entity.Modified = now;
             entity.Version++;
+            tenant.UpdateLocation(entity);
             jobs = Trigger(tenant, entity, Alteration.Update, context, request);
             if (_store.IsDurable)
             {
@@ -341,6 +351,7 @@ internal sealed partial class BrokerCore
             entity.Attributes.Remove(name);
             entity.Modified = Dates.Now();
             entity.Version++;
+            tenant.UpdateLocation(entity);
             var context = new NotificationContext
             {
                 ActionType = "delete",
@@ -423,6 +434,30 @@ internal sealed partial class BrokerCore
         }
 
         return true;
+    }
+
+    /// <summary>413 when the update would leave the entity with more than one location attribute; checked before anything changes.</summary>
+    private static void CheckLocations(Entity entity, IReadOnlyList<ParsedAttribute> attributes, bool replace)
+    {
+        var locations = replace ? [] : entity.Attributes.Values.Where(a => Geo.GeoLocation.IsLocation(a.Type, a.Metadata)).Select(a => a.Name).ToHashSet(StringComparer.Ordinal);
+        foreach (var a in attributes)
+        {
+            entity.Attributes.TryGetValue(a.Name, out var current);
+            var type = a.Type ?? NgsiAttribute.DefaultType(a.Value);
+            if (Geo.GeoLocation.IsLocation(type, a.Metadata ?? current?.Metadata))
+            {
+                locations.Add(a.Name);
+            }
+            else
+            {
+                locations.Remove(a.Name);
+            }
+        }
+
+        if (locations.Count > 1)
+        {
+            throw new OrionException(413, "NoResourcesAvailable", Geo.GeoLocation.TooMany);
+        }
     }
 
     /// <summary>The attributes with their update operators applied (to the stored values, or from scratch), without

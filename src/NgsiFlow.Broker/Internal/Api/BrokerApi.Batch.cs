@@ -142,6 +142,7 @@ internal sealed partial class BrokerApi
         var matchers = new List<EntityMatcher>();
         List<string>? attrs = null, metadata = null;
         SimpleQuery? q = null, mq = null;
+        string? georel = null, geometry = null, coords = null;
         foreach (var pair in map)
         {
             switch (pair.Key)
@@ -181,8 +182,15 @@ internal sealed partial class BrokerApi
                             case "mq":
                                 mq = SimpleQuery.ParseOrNull(text, metadata: true);
                                 break;
-                            case "georel" or "geometry" or "coords":
-                                throw new OrionException(501, "NotImplemented", "geo-queries are not supported by this broker");
+                            case "georel":
+                                georel = text;
+                                break;
+                            case "geometry":
+                                geometry = text;
+                                break;
+                            case "coords":
+                                coords = text;
+                                break;
                             default:
                                 throw OrionException.BadRequest($"unrecognized field in expression: /{field.Key}/");
                         }
@@ -196,7 +204,7 @@ internal sealed partial class BrokerApi
 
         var spec = RenderFrom(context, options);
         spec = new RenderSpec { Format = spec.Format, Attrs = attrs, Metadata = metadata };
-        var query = new EntityQuery { Matchers = matchers, Q = q, Mq = mq, Scope = HttpIo.QueryScope(context) };
+        var query = new EntityQuery { Matchers = matchers, Q = q, Mq = mq, Scope = HttpIo.QueryScope(context), Geo = Geo.GeoFilter.Parse(georel, geometry, coords) };
         await WriteEntityListAsync(context, tenant, query, spec, options.Contains("count"), limit, offset, HttpIo.Param(context, "orderBy")).ConfigureAwait(false);
     }
 

@@ -29,11 +29,7 @@ internal sealed partial class BrokerApi
             throw OrionException.BadRequest("Incompatible parameters: type, typePattern");
         }
 
-        if (query["georel"].ToString().Length > 0 || query["geometry"].ToString().Length > 0 || query["coords"].ToString().Length > 0)
-        {
-            throw new OrionException(501, "NotImplemented", "geo-queries are not supported by this broker");
-        }
-
+        var geo = Geo.GeoFilter.Parse(query["georel"].ToString(), query["geometry"].ToString(), query["coords"].ToString());
         var matchers = new List<EntityMatcher>();
         var idRegex = idPattern.Length > 0 ? EntityMatcher.Pattern(idPattern, "entity id pattern") : null;
         var typeRegex = typePattern.Length > 0 ? EntityMatcher.Pattern(typePattern, "entity type pattern") : null;
@@ -51,6 +47,7 @@ internal sealed partial class BrokerApi
             Q = SimpleQuery.ParseOrNull(query["q"].ToString(), metadata: false),
             Mq = SimpleQuery.ParseOrNull(query["mq"].ToString(), metadata: true),
             Scope = HttpIo.QueryScope(context),
+            Geo = geo,
         };
         var spec = RenderFrom(context, options);
         var orderBy = HttpIo.Param(context, "orderBy");
@@ -62,7 +59,7 @@ internal sealed partial class BrokerApi
         var found = BrokerCore.Query(tenant, entityQuery);
         if (orderBy is not null)
         {
-            found = Ordering.Sort(found, orderBy);
+            found = Ordering.Sort(found, orderBy, entityQuery.Geo);
         }
 
         if (count)

@@ -31,6 +31,12 @@ internal sealed class Entity
 
     public bool Deleted { get; set; }
 
+    /// <summary>The entity's location (its geo attribute), kept by the tenant's geo index; null when it has none.</summary>
+    public NetTopologySuite.Geometries.Geometry? Location { get; set; }
+
+    /// <summary>The envelope the geo index holds the entity under.</summary>
+    public NetTopologySuite.Geometries.Envelope? IndexedEnvelope { get; set; }
+
     public OrderedDictionary<string, NgsiAttribute> Attributes { get; } = new(StringComparer.Ordinal);
 
     public Entity Clone()

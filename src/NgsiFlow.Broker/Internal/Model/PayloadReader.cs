@@ -116,7 +116,9 @@ internal static class PayloadReader
             }
         }
 
-        return Transient.Check(new ParsedAttribute(name, type, value, metadata));
+        var parsed = Transient.Check(new ParsedAttribute(name, type, value, metadata));
+        Geo.GeoLocation.Check(parsed);
+        return parsed;
     }
 
     private static OrderedDictionary<string, NgsiMetadata>? ReadMetadata(object? body)

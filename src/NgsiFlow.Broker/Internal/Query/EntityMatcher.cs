@@ -44,6 +44,9 @@ internal sealed class EntityQuery
 
     public required ServicePathScope Scope { get; init; }
 
+    /// <summary>The geographical query, or null.</summary>
+    public Geo.GeoFilter? Geo { get; init; }
+
     public bool Matches(Entity entity)
     {
         if (!Scope.Contains(entity.ServicePath))
@@ -69,7 +72,7 @@ internal sealed class EntityQuery
             }
         }
 
-        return (Q is null || Q.Matches(entity)) && (Mq is null || Mq.Matches(entity));
+        return (Q is null || Q.Matches(entity)) && (Mq is null || Mq.Matches(entity)) && (Geo is null || Geo.Matches(entity.Location));
     }
 
     /// <summary>Exact ids when every matcher names one, so that a store can look them up instead of scanning.</summary>

@@ -5,13 +5,20 @@ namespace NgsiFlow.Broker.Internal.Query;
 /// <summary>orderBy: comma-separated keys (id, type, dateCreated, dateModified or attribute names), '!' for descending.</summary>
 internal static class Ordering
 {
-    public static List<Entity> Sort(List<Entity> entities, string orderBy)
+    public static List<Entity> Sort(List<Entity> entities, string orderBy, Geo.GeoFilter? geo = null)
     {
         var keys = orderBy.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)
             .Select(k => k.StartsWith('!') ? (Name: k[1..], Descending: true) : (Name: k, Descending: false)).ToArray();
         if (keys.Any(k => k.Name == "geo:distance"))
         {
-            throw OrionException.BadRequest("Orderby Distance but no near georel");
+            if (geo is not { IsNear: true })
+            {
+                throw OrionException.BadRequest("Orderby Distance but no near georel");
+            }
+
+            // Orion orders by distance from the reference point, nearest first; no other key applies with it.
+            return [.. entities.Select(e => (Entity: e, Distance: e.Location is { } l ? geo.DistanceTo(l) : double.MaxValue))
+                .OrderBy(x => x.Distance).ThenBy(x => x.Entity.Sequence).Select(x => x.Entity)];
         }
 
         var snapshot = entities.Select(e =>

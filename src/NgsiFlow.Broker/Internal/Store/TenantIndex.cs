@@ -14,6 +14,7 @@ namespace NgsiFlow.Broker.Internal.Store;
 internal sealed class TenantIndex
 {
     private readonly object _gate = new();
+    private readonly NetTopologySuite.Index.Quadtree.Quadtree<Entity> _geo = new();
     private readonly ConcurrentDictionary<string, Entity[]> _byId = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, ConcurrentDictionary<Entity, byte>> _byType = new(StringComparer.Ordinal);
     private ImmutableArray<Subscription> _subscriptions = [];
@@ -36,7 +37,11 @@ internal sealed class TenantIndex
     {
         var result = new List<Entity>();
         var ids = query.ExactIds();
-        if (ids is not null)
+        if (ids is null && UseGeoIndex && query.Geo?.SearchEnvelope() is { } area)
+        {
+            result = GeoCandidates(area);
+        }
+        else if (ids is not null)
         {
             foreach (var id in ids)
             {
@@ -90,12 +95,66 @@ internal sealed class TenantIndex
 
             _byId[entity.Id] = [.. existing, entity];
             _byType.GetOrAdd(entity.Type, static _ => new ConcurrentDictionary<Entity, byte>())[entity] = 0;
-            return true;
+        }
+
+        UpdateLocation(entity);
+        return true;
+    }
+
+    /// <summary>Whether geo-queries prune by the index (off only to measure the linear scan it replaces).</summary>
+    public static bool UseGeoIndex { get; set; } = true;
+
+    /// <summary>Re-reads the entity's location after a change and moves it in the geo index. Call under the entity's lock.</summary>
+    public void UpdateLocation(Entity entity)
+    {
+        var location = entity.Deleted ? null : Geo.GeoLocation.Of(entity);
+        var envelope = location?.EnvelopeInternal;
+        lock (_geo)
+        {
+            if (entity.IndexedEnvelope is { } old)
+            {
+                _geo.Remove(old, entity);
+            }
+
+            entity.Location = location;
+            entity.IndexedEnvelope = envelope;
+            if (envelope is not null)
+            {
+                _geo.Insert(envelope, entity);
+            }
+        }
+    }
+
+    /// <summary>The entities whose location's envelope may meet <paramref name="area"/> (a superset of the matches).</summary>
+    public List<Entity> GeoCandidates(NetTopologySuite.Geometries.Envelope area)
+    {
+        lock (_geo)
+        {
+            var found = _geo.Query(area);
+            var result = new List<Entity>(found.Count);
+            foreach (var e in found)
+            {
+                if (e.IndexedEnvelope is { } env && env.Intersects(area))
+                {
+                    result.Add(e);
+                }
+            }
+
+            return result;
         }
     }
 
     public void Remove(Entity entity)
     {
+        lock (_geo)
+        {
+            if (entity.IndexedEnvelope is { } indexed)
+            {
+                _geo.Remove(indexed, entity);
+                entity.IndexedEnvelope = null;
+            }
+        }
+
         lock (_gate)
         {
             var remaining = ById(entity.Id).Where(e => !ReferenceEquals(e, entity)).ToArray();
