@@ -41,10 +41,26 @@ internal static class BenchBrokerCommand
         command.Options.Add(store);
         command.Options.Add(postgres);
         command.Options.Add(pipeline);
+        var geo = new Option<bool>("--geo") { Description = "Instead: near-query latency over --geo-entities located entities, with the broker's geo index and with a linear scan, in the same run." };
+        var geoEntities = new Option<int>("--geo-entities") { Description = "Located entities for --geo.", DefaultValueFactory = _ => 100_000 };
+        command.Options.Add(geo);
+        command.Options.Add(geoEntities);
         command.SetAction(async (parseResult, cancellationToken) =>
         {
             var output = parseResult.InvocationConfiguration.Output;
             var error = parseResult.InvocationConfiguration.Error;
+            if (parseResult.GetValue(geo))
+            {
+                if (parseResult.GetValue(geoEntities) is < 1 or > 10_000_000)
+                {
+                    await error.WriteLineAsync("--geo-entities must be between 1 and 10,000,000.").ConfigureAwait(false);
+                    return 2;
+                }
+
+                await BrokerGeoBench.RunAsync(parseResult.GetValue(geoEntities), parseResult.GetValue(seconds), output, cancellationToken).ConfigureAwait(false);
+                return 0;
+            }
+
             var settings = new Settings(parseResult.GetValue(entities), parseResult.GetValue(clients), parseResult.GetValue(seconds), parseResult.GetValue(store) ?? "memory", parseResult.GetValue(postgres), parseResult.GetValue(pipeline));
             if (settings.Entities < 1 || settings.Clients < 1 || settings.Seconds < 1 || settings.Store is not ("memory" or "postgres"))
             {
