@@ -27,6 +27,8 @@ internal static class FuzzSeeds
         // The last two take their case as a query string: every filter, paging and rendering parameter.
         (HttpMethod.Get, "v2/entities?"),
         (HttpMethod.Get, "v2/subscriptions?"),
+        (HttpMethod.Get, "v2/entities?"),
+        (HttpMethod.Post, "v2/entities?options=upsert"),
     ];
 
     /// <summary>One body per entry of <see cref="BrokerEndpoints"/>, in the same order.</summary>
@@ -40,6 +42,8 @@ internal static class FuzzSeeds
         """{"type":"Number","value":6,"metadata":{}}"""u8.ToArray(),
         "type=Fuzz&idPattern=F.*&q=temperature>1;name==x,y;temperature==1..5&mq=temperature.unit==C&attrs=temperature,name&metadata=unit&limit=10&offset=0&orderBy=!temperature,name&options=keyValues,count"u8.ToArray(),
         "limit=5&offset=1&options=count"u8.ToArray(),
+        "georel=near;maxDistance:1000&geometry=point&coords=40.41,-3.69&orderBy=geo:distance&type=Fuzz"u8.ToArray(),
+        """{"id":"F4","type":"Fuzz","location":{"type":"geo:json","value":{"type":"Polygon","coordinates":[[[-3.7,40.4],[-3.6,40.4],[-3.6,40.5],[-3.7,40.4]]]}},"n":{"value":{"$inc":1}}}"""u8.ToArray(),
     ];
 
     /// <summary>A JSON-lines file and a CSV file (cases alternate between the two readers).</summary>
