@@ -102,6 +102,10 @@ public abstract partial class BrokerComplianceTests
         var (response, body) = await SendAsync(HttpMethod.Post, "/v2/entities/H/attrs", """{"other":{"value":"1, 1","type":"geo:point"}}""");
 
         ShouldBeError(response, body, HttpStatusCode.RequestEntityTooLarge, "NoResourcesAvailable", "You cannot use more than one geo location attribute when creating an entity. Use ignoreType metadata if you want to add additional informative locations.");
+        response.ReasonPhrase.ShouldBe("Content Too Large");
+        var (again, _) = await SendAsync(HttpMethod.Post, "/v2/entities", """{"id":"H","type":"Hospital"}""");
+        again.StatusCode.ShouldBe(HttpStatusCode.UnprocessableEntity);
+        again.ReasonPhrase.ShouldBe("Unprocessable Content");
         (await IdsAsync("/v2/entities?georel=near;maxDistance:5000&geometry=point&coords=40.48,-3.68")).ShouldBe("H");
     }
 

@@ -211,9 +211,25 @@ internal static class HttpIo
 
         var response = context.Response;
         response.StatusCode = status;
+        SetReasonPhrase(context, status);
         response.ContentType = "application/json";
         response.ContentLength = buffer.WrittenCount;
         return response.Body.WriteAsync(buffer.WrittenMemory, context.RequestAborted).AsTask();
+    }
+
+    /// <summary>RFC 9110's names, as Orion sends them, where Kestrel still uses RFC 7231's.</summary>
+    public static void SetReasonPhrase(HttpContext context, int status)
+    {
+        var phrase = status switch
+        {
+            422 => "Unprocessable Content",
+            413 => "Content Too Large",
+            _ => null,
+        };
+        if (phrase is not null && context.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpResponseFeature>() is { } feature)
+        {
+            feature.ReasonPhrase = phrase;
+        }
     }
 
     public static Task WriteTextAsync(HttpContext context, int status, string contentType, string text)
