@@ -35,13 +35,15 @@ public sealed class MqttRoute
     /// <summary>Adds a per-subscription topic <c>{Topic}/{key}</c> whose notifications are parsed with <paramref name="parseOptions"/>.</summary>
     /// <param name="key">A local name (letters, digits, '.', '_', '-').</param>
     /// <param name="parseOptions">How to parse (for example the attribute names of the values format); default when null.</param>
+    /// <param name="fiware">The subscription's tenant and service path, given to its events: MQTT notifications carry no
+    /// <c>Fiware-Service</c>/<c>Fiware-ServicePath</c> headers. The default tenant and <c>/</c> when null.</param>
     /// <returns>The topic to put into the subscription.</returns>
     /// <exception cref="ArgumentException">The key is not a plain name.</exception>
-    public string AddSubscription(string key, NotificationParseOptions? parseOptions = null)
+    public string AddSubscription(string key, NotificationParseOptions? parseOptions = null, FiwareContext? fiware = null)
     {
         NgsiReceiver.CheckName(key, nameof(key));
         var topic = Topic + "/" + key;
-        _receiver.MapTopic(topic, this, parseOptions ?? NotificationParseOptions.Default);
+        _receiver.MapTopic(topic, this, parseOptions ?? NotificationParseOptions.Default, fiware);
         _keys[key] = 0;
         return topic;
     }

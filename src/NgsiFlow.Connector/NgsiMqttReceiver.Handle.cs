@@ -71,7 +71,7 @@ public sealed partial class NgsiMqttReceiver
 
         // MQTT carries no headers: the format comes from the subscription topic's options or from the body.
         if (!NotificationParser.TryParse(inbound.Payload, NotificationHeaders.Empty, entry.Parse, out var notification, out var error)
-            || !NotificationEvents.TryBuild(route.Job, notification, _time.GetUtcNow(), out var events, out error))
+            || !NotificationEvents.TryBuild(route.Job, notification, _time.GetUtcNow(), out var events, out error, entry.Fiware))
         {
             error ??= new NgsiFormatException("$", "an NGSI notification");
             MqttReceiverLog.BadNotification(_logger, route.Job, inbound.Topic, error.JsonPath, error.Message);

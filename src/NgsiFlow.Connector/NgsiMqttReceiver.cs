@@ -29,7 +29,7 @@ namespace NgsiFlow.Connector;
 public sealed partial class NgsiMqttReceiver : IAsyncDisposable
 {
     private readonly ConcurrentDictionary<string, MqttRoute> _routes = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<string, (MqttRoute Route, NotificationParseOptions Parse)> _topics = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, (MqttRoute Route, NotificationParseOptions Parse, FiwareContext? Fiware)> _topics = new(StringComparer.Ordinal);
     private readonly RouteCounters _counters = new();
     private readonly MqttReceiverOptions _options;
     private readonly ILogger _logger;
@@ -92,7 +92,7 @@ public sealed partial class NgsiMqttReceiver : IAsyncDisposable
             throw new InvalidOperationException($"The MQTT receiver already has a job named '{job}'.");
         }
 
-        MapTopic(route.Topic, route, NotificationParseOptions.Default);
+        MapTopic(route.Topic, route, NotificationParseOptions.Default, null);
         return route;
     }
 
@@ -190,15 +190,15 @@ public sealed partial class NgsiMqttReceiver : IAsyncDisposable
         _stopping.Dispose();
     }
 
-    internal void MapTopic(string topic, MqttRoute route, NotificationParseOptions parse)
+    internal void MapTopic(string topic, MqttRoute route, NotificationParseOptions parse, FiwareContext? fiware)
     {
-        var existing = _topics.GetOrAdd(topic, (route, parse));
+        var existing = _topics.GetOrAdd(topic, (route, parse, fiware));
         if (!ReferenceEquals(existing.Route, route))
         {
             throw new InvalidOperationException($"The topic '{topic}' is already routed to job '{existing.Route.Job}'.");
         }
 
-        _topics[topic] = (route, parse);
+        _topics[topic] = (route, parse, fiware);
     }
 
     internal bool UnmapTopic(string topic) => _topics.TryRemove(topic, out _);

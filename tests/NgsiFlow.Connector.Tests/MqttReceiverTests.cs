@@ -36,7 +36,8 @@ public sealed class MqttReceiverTests(MosquittoFixture mosquitto)
         await using var broker = await ContextBroker.StartAsync(new BrokerOptions { Port = 0 });
         var seen = new ConcurrentQueue<NgsiEvent>();
         await using var connector = new NgsiConnector(new ConnectorOptions { Receiver = new ReceiverOptions { Port = 0 }, Mqtt = Options() });
-        var orion = connector.AddBroker(BrokerConnection.V2(broker.BaseAddress));
+        var tenant = new FiwareContext("plant", "/line1", null);
+        var orion = connector.AddBroker(BrokerConnection.V2(new NgsiClientOptions { BaseAddress = broker.BaseAddress, Fiware = tenant }));
         var job = new StreamJob("rooms");
         connector.Subscribe(job, orion, new SubscriptionRequest
         {
@@ -51,7 +52,7 @@ public sealed class MqttReceiverTests(MosquittoFixture mosquitto)
         });
         await connector.StartAsync(CancellationToken.None);
 
-        using var admin = new NgsiV2Client(new NgsiClientOptions { BaseAddress = broker.BaseAddress });
+        using var admin = new NgsiV2Client(new NgsiClientOptions { BaseAddress = broker.BaseAddress, Fiware = tenant });
         var managed = connector.Subscriptions.ShouldHaveSingleItem();
         var onBroker = await admin.GetSubscriptionAsync(managed.Id!);
         onBroker.Notification!.Mqtt.ShouldNotBeNull();
@@ -66,6 +67,9 @@ public sealed class MqttReceiverTests(MosquittoFixture mosquitto)
         var events = seen.ToArray();
         events.Select(e => e.Entity.GetNumber("temperature")).ShouldBe([21.5, 22.5]);
         events.ShouldAllBe(e => e.Format == format);
+
+        // MQTT carries no Fiware headers: the events get the subscription's tenant and service path.
+        events.ShouldAllBe(e => e.Fiware.Tenant == "plant" && e.Fiware.ServicePath == "/line1");
         if (format is not (NotificationFormat.V2Values))
         {
             events.ShouldAllBe(e => e.EntityId == "r1");

@@ -6,9 +6,16 @@ namespace NgsiFlow.Connector.Internal;
 internal static class NotificationEvents
 {
     /// <summary>One event per entity; a custom payload must read as entities (otherwise the error says why).</summary>
-    public static bool TryBuild(string job, NgsiNotification notification, DateTimeOffset received, out NgsiEvent[] events, out NgsiFormatException? error)
+    /// <param name="job">The job.</param>
+    /// <param name="notification">The parsed notification.</param>
+    /// <param name="received">When it arrived.</param>
+    /// <param name="events">The events.</param>
+    /// <param name="error">Why a custom payload is not entities.</param>
+    /// <param name="fiware">The tenant and service path when the transport carries none (MQTT): the subscription's.</param>
+    public static bool TryBuild(string job, NgsiNotification notification, DateTimeOffset received, out NgsiEvent[] events, out NgsiFormatException? error, FiwareContext? fiware = null)
     {
         error = null;
+        var context = fiware ?? notification.Fiware;
         var ldContext = notification is NgsiLdNotification ld ? ld.Context : default;
         IReadOnlyList<INgsiEntity> entities = notification.EntityList;
         if (notification is NgsiCustomNotification custom && !CustomPayload.TryReadEntities(custom, out entities, out error))
@@ -21,7 +28,7 @@ internal static class NotificationEvents
         for (var i = 0; i < events.Length; i++)
         {
             var entity = entities[i];
-            events[i] = new NgsiEvent(job, entity, notification.Fiware, notification.Format, notification.SubscriptionId, notification.NotifiedAt, received)
+            events[i] = new NgsiEvent(job, entity, context, notification.Format, notification.SubscriptionId, notification.NotifiedAt, received)
             {
                 LdContext = ldContext.IsNull && entity is NgsiLdEntity e ? e.Context : ldContext,
             };

@@ -30,7 +30,7 @@ internal sealed class SubscriptionManager(ConnectorOptions options, ILogger logg
     /// <summary>A subscription notified over MQTT: on the job's subscription topic, QoS 1.</summary>
     public async Task<ManagedSubscription> EnsureMqttAsync(MqttRoute route, MqttReceiverOptions mqttOptions, BrokerConnection broker, SubscriptionRequest request, CancellationToken cancellationToken)
     {
-        var topic = route.AddSubscription(request.Name, SubscriptionBuilder.ParseOptions(request, broker.Api));
+        var topic = route.AddSubscription(request.Name, SubscriptionBuilder.ParseOptions(request, broker.Api), request.Fiware ?? broker.DefaultFiware);
         var mqtt = SubscriptionBuilder.Mqtt(mqttOptions, topic);
         var empty = new Dictionary<string, string>(StringComparer.Ordinal);
         return await EnsureCoreAsync(null, route.Job, broker, request, SubscriptionBuilder.MqttUrl(mqtt), empty, mqtt, cancellationToken).ConfigureAwait(false);
