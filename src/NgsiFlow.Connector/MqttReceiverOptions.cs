@@ -33,12 +33,20 @@ public sealed class MqttReceiverOptions
     /// </summary>
     public string TopicPrefix { get; set; } = "ngsiflow";
 
-    /// <summary>How long the broker keeps the session (subscription and queued messages) while the receiver is away.
-    /// Default 1 day.</summary>
+    /// <summary>
+    /// Speak MQTT 5 (clean start off with <see cref="SessionExpiry"/>, <see cref="ReceiveMaximum"/>) instead of MQTT 3.1.1
+    /// (clean session off; the broker decides how long the session lives). Default false: 3.1.1, which every broker
+    /// speaks and Orion publishes with.
+    /// </summary>
+    public bool UseMqtt5 { get; set; }
+
+    /// <summary>With <see cref="UseMqtt5"/>, how long the broker keeps the session (subscription and queued messages)
+    /// while the receiver is away. Default 1 day.</summary>
     public TimeSpan SessionExpiry { get; set; } = TimeSpan.FromDays(1);
 
     /// <summary>
-    /// Messages the broker may have in flight to the receiver, unacknowledged (MQTT 5 Receive Maximum). The receiver
+    /// With <see cref="UseMqtt5"/>, messages the broker may have in flight to the receiver, unacknowledged (Receive
+    /// Maximum); with 3.1.1 the broker's own limit applies (mosquitto: max_inflight_messages, 20 by default). The receiver
     /// acknowledges a message once its job owns the events, so this bounds what is redelivered after a crash. Default 64.
     /// </summary>
     public int ReceiveMaximum { get; set; } = 64;

@@ -56,8 +56,9 @@ public sealed partial class NgsiMqttReceiver : IAsyncDisposable
         _time = options.TimeProvider;
         _logger = (options.LoggerFactory ?? NullLoggerFactory.Instance).CreateLogger("NgsiFlow.Connector.MqttReceiver");
 
-        // Receive Maximum bounds what the broker sends unacknowledged, so the inbox never fills past it.
-        _inbox = Channel.CreateBounded<Inbound>(new BoundedChannelOptions(options.ReceiveMaximum) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
+        // What the broker sends unacknowledged is bounded (Receive Maximum in MQTT 5, the broker's in-flight limit in
+        // 3.1.1), so the inbox rarely fills; when it does, the MQTT client waits before reading more.
+        _inbox = Channel.CreateBounded<Inbound>(new BoundedChannelOptions(Math.Max(options.ReceiveMaximum, 1024)) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
     }
 
     /// <summary>The settings the receiver runs with.</summary>
@@ -208,13 +209,21 @@ public sealed partial class NgsiMqttReceiver : IAsyncDisposable
         var url = _options.BrokerUrl!;
         var builder = new MqttClientOptionsBuilder()
             .WithTcpServer(url.Host, url.IsDefaultPort || url.Port < 0 ? 1883 : url.Port)
-            .WithProtocolVersion(MqttProtocolVersion.V500)
             .WithClientId(_options.ClientId)
-            .WithCleanStart(false)
-            .WithSessionExpiryInterval((uint)_options.SessionExpiry.TotalSeconds)
-            .WithReceiveMaximum((ushort)_options.ReceiveMaximum)
             .WithKeepAlivePeriod(_options.KeepAlive)
             .WithTimeout(_options.ConnectTimeout);
+        if (_options.UseMqtt5)
+        {
+            builder.WithProtocolVersion(MqttProtocolVersion.V500).WithCleanStart(false)
+                .WithSessionExpiryInterval((uint)_options.SessionExpiry.TotalSeconds).WithReceiveMaximum((ushort)_options.ReceiveMaximum);
+        }
+        else
+        {
+            // MQTT 3.1.1, as Orion publishes: a clean-session-off session lasts until the broker expires it
+            // (mosquitto: persistent_client_expiration), and the broker's in-flight limit bounds what is unacknowledged.
+            builder.WithProtocolVersion(MqttProtocolVersion.V311).WithCleanSession(false);
+        }
+
         if (_options.User is not null)
         {
             builder.WithCredentials(_options.User, _options.Password);
@@ -234,8 +243,14 @@ public sealed partial class NgsiMqttReceiver : IAsyncDisposable
         if (!result.IsSessionPresent)
         {
             var subscribe = new MqttClientSubscribeOptionsBuilder()
-                .WithTopicFilter(f => f.WithTopic(_options.TopicPrefix + "/#").WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce)
-                    .WithRetainHandling(MqttRetainHandling.SendAtSubscribeIfNewSubscriptionOnly))
+                .WithTopicFilter(f =>
+                {
+                    f.WithTopic(_options.TopicPrefix + "/#").WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce);
+                    if (_options.UseMqtt5)
+                    {
+                        f.WithRetainHandling(MqttRetainHandling.SendAtSubscribeIfNewSubscriptionOnly);
+                    }
+                })
                 .Build();
             var subscribed = await _client.SubscribeAsync(subscribe, timeout.Token).ConfigureAwait(false);
             var code = subscribed.Items.First().ResultCode;

@@ -76,15 +76,17 @@ internal sealed class MosquittoServer : IAsyncDisposable
         }
 
         // Started as root, mosquitto would switch to the 'mosquitto' user, which cannot write the temp directory.
-        // max_queued_messages 0: no cap on what a persistent session queues while its client is away.
+        // set_tcp_nodelay: without it Nagle holds each small PUBLISH to a subscriber for the previous one's TCP ack.
+        // max_queued_messages: a high cap on what a persistent session queues while its client is away (0, "no cap", stalls delivery in 2.0.11).
         await File.WriteAllTextAsync(server._config, $"""
             listener {server.Port.ToString(CultureInfo.InvariantCulture)} 127.0.0.1
             {auth}
             persistence true
             persistence_location {directory}/
             autosave_interval 1
-            max_queued_messages 0
+            max_queued_messages 10000000
             max_inflight_messages 100
+            set_tcp_nodelay true
             user root
             log_dest stdout
             log_type error
