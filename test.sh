@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
 # Runs every test of the solution, after installing the Debian packages the tests need when they are missing.
-# Tests that need PostgreSQL, RabbitMQ, InfluxDB, Redis, nginx or Chromium start their own throwaway servers.
+# Tests that need PostgreSQL, RabbitMQ, InfluxDB, Redis, nginx, mosquitto or Chromium start their own throwaway servers.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")"
 
-packages=(postgresql rabbitmq-server influxdb redis-server nginx-light chromium python3-sklearn python3-onnx python3-torch libonnx-testdata)
+packages=(postgresql rabbitmq-server influxdb redis-server nginx-light mosquitto chromium python3-sklearn python3-onnx python3-torch libonnx-testdata)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -16,6 +16,7 @@ root.Subcommands.Add(demo);
 root.Subcommands.Add(NodeCommand.Create());
 root.Subcommands.Add(ParseCommand.Create());
 root.Subcommands.Add(PredictCommand.Create());
+root.Subcommands.Add(ReceiveCommand.Create());
 root.Subcommands.Add(RunCommand.Create());
 root.Subcommands.Add(SubscriptionsCommand.Create());
 root.Subcommands.Add(VersionCommand.Create());

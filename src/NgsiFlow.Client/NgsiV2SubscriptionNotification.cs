@@ -3,11 +3,14 @@ namespace NgsiFlow.Client;
 /// <summary>The <c>notification</c> of an NGSI-v2 subscription.</summary>
 public sealed record NgsiV2SubscriptionNotification
 {
-    /// <summary><c>http</c>: a plain POST of the notification to a URL. Give this or <see cref="HttpCustom"/>.</summary>
+    /// <summary><c>http</c>: a plain POST of the notification to a URL. Give exactly one of this, <see cref="HttpCustom"/> and <see cref="Mqtt"/>.</summary>
     public NgsiV2HttpNotification? Http { get; init; }
 
     /// <summary><c>httpCustom</c>: URL, headers, query, method and payload of your own.</summary>
     public NgsiV2HttpCustomNotification? HttpCustom { get; init; }
+
+    /// <summary><c>mqtt</c>: the notification published on an MQTT broker's topic.</summary>
+    public NgsiV2MqttNotification? Mqtt { get; init; }
 
     /// <summary>The attributes to include; null or empty for all.</summary>
     public IReadOnlyList<string>? Attrs { get; init; }

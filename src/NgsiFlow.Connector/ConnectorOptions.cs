@@ -8,6 +8,10 @@ public sealed class ConnectorOptions
     /// <summary>The notification receiver's settings (port, public URL, limits, security, TLS).</summary>
     public ReceiverOptions Receiver { get; set; } = new();
 
+    /// <summary>The MQTT notification source, for subscriptions whose <see cref="SubscriptionRequest.Transport"/> is
+    /// <see cref="NotificationTransport.Mqtt"/>; none (HTTP only) by default. When set, every job is also routed on it.</summary>
+    public MqttReceiverOptions? Mqtt { get; set; }
+
     /// <summary>Renew a managed subscription this long before it expires at the latest (and at most a quarter of its
     /// lifetime ahead). Default 5 minutes.</summary>
     public TimeSpan RenewBefore { get; set; } = TimeSpan.FromMinutes(5);
@@ -35,6 +39,18 @@ public sealed class ConnectorOptions
             try
             {
                 Receiver.Validate();
+            }
+            catch (ArgumentException e)
+            {
+                errors.Add(e.Message);
+            }
+        }
+
+        if (Mqtt is not null)
+        {
+            try
+            {
+                Mqtt.Validate();
             }
             catch (ArgumentException e)
             {

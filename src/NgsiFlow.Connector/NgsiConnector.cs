@@ -31,6 +31,7 @@ public sealed class NgsiConnector : IAsyncDisposable
     private readonly List<NgsiReplier> _repliers = [];
     private readonly SubscriptionManager _subscriptions;
     private NgsiReceiver? _receiver;
+    private NgsiMqttReceiver? _mqtt;
     private int _state;
 
     /// <summary>Creates a connector; nothing runs before <see cref="StartAsync"/>.</summary>
@@ -41,6 +42,11 @@ public sealed class NgsiConnector : IAsyncDisposable
         _options = options ?? new ConnectorOptions();
         _options.Validate();
         _options.Receiver.LoggerFactory ??= _options.LoggerFactory;
+        if (_options.Mqtt is { } mqtt)
+        {
+            mqtt.LoggerFactory ??= _options.LoggerFactory;
+        }
+
         _logger = (_options.LoggerFactory ?? NullLoggerFactory.Instance).CreateLogger("NgsiFlow.Connector");
         _subscriptions = new SubscriptionManager(_options, _logger);
     }
@@ -48,6 +54,12 @@ public sealed class NgsiConnector : IAsyncDisposable
     /// <summary>The running receiver.</summary>
     /// <exception cref="InvalidOperationException">Not started.</exception>
     public NgsiReceiver Receiver => _receiver ?? throw new InvalidOperationException("The connector has not started; call StartAsync first.");
+
+    /// <summary>The running MQTT notification source, when <see cref="ConnectorOptions.Mqtt"/> is set.</summary>
+    /// <exception cref="InvalidOperationException">Not started, or no MQTT options.</exception>
+    public NgsiMqttReceiver MqttReceiver => _mqtt ?? throw new InvalidOperationException(_options.Mqtt is null
+        ? "The connector has no MQTT source; set ConnectorOptions.Mqtt."
+        : "The connector has not started; call StartAsync first.");
 
     /// <summary>The managed subscriptions, once started.</summary>
     public IReadOnlyList<ManagedSubscription> Subscriptions => _subscriptions.Subscriptions;
@@ -84,6 +96,7 @@ public sealed class NgsiConnector : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(broker);
         ArgumentNullException.ThrowIfNull(request);
         request.Validate(broker.Api);
+        CheckTransport(request);
         var entry = Entry(job, null);
         lock (_declared)
         {
@@ -130,6 +143,7 @@ public sealed class NgsiConnector : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(broker);
         ArgumentNullException.ThrowIfNull(request);
         request.Validate(broker.Api);
+        CheckTransport(request);
         EnsureNotStarted();
         JobEntry? entry;
         lock (_jobs)
@@ -190,12 +204,31 @@ public sealed class NgsiConnector : IAsyncDisposable
             }
         }
 
+        if (_options.Mqtt is { } mqttOptions)
+        {
+            // Jobs are routed before connecting: a persistent session delivers what it kept right after the connect.
+            _mqtt = new NgsiMqttReceiver(mqttOptions);
+            foreach (var entry in _jobs.Values)
+            {
+                entry.MqttRoute = _mqtt.AddJob(entry.Name, entry.Target);
+            }
+
+            await _mqtt.StartAsync(cancellationToken).ConfigureAwait(false);
+        }
+
         var headers = InboundHeaders(_options.Receiver);
         foreach (var (entry, broker, request) in _declared)
         {
             try
             {
-                await _subscriptions.EnsureAsync(entry.Route!, broker, request, headers, cancellationToken).ConfigureAwait(false);
+                if (request.Transport == NotificationTransport.Mqtt)
+                {
+                    await _subscriptions.EnsureMqttAsync(entry.MqttRoute!, _options.Mqtt!, broker, request, cancellationToken).ConfigureAwait(false);
+                }
+                else
+                {
+                    await _subscriptions.EnsureAsync(entry.Route!, broker, request, headers, cancellationToken).ConfigureAwait(false);
+                }
             }
             catch (NgsiFlow.Client.NgsiClientException e)
             {
@@ -231,6 +264,11 @@ public sealed class NgsiConnector : IAsyncDisposable
         if (_receiver is not null)
         {
             await _receiver.StopAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        if (_mqtt is not null)
+        {
+            await _mqtt.StopAsync(cancellationToken).ConfigureAwait(false);
         }
 
         foreach (var entry in _jobs.Values)
@@ -269,9 +307,22 @@ public sealed class NgsiConnector : IAsyncDisposable
             await _receiver.DisposeAsync().ConfigureAwait(false);
         }
 
+        if (_mqtt is not null)
+        {
+            await _mqtt.DisposeAsync().ConfigureAwait(false);
+        }
+
         foreach (var broker in _brokers)
         {
             broker.Dispose();
+        }
+    }
+
+    private void CheckTransport(SubscriptionRequest request)
+    {
+        if (request.Transport == NotificationTransport.Mqtt && _options.Mqtt is null)
+        {
+            throw new ArgumentException($"Subscription '{request.Name}' asks for MQTT notifications; set ConnectorOptions.Mqtt (the MQTT broker and client id) first.", nameof(request));
         }
     }
 
@@ -334,5 +385,7 @@ public sealed class NgsiConnector : IAsyncDisposable
         public INotificationTarget Target { get; } = target ?? new StreamInputTarget(input!);
 
         public ReceiverRoute? Route { get; set; }
+
+        public MqttRoute? MqttRoute { get; set; }
     }
 }

@@ -326,31 +326,8 @@ public sealed partial class NgsiReceiver
         }
     }
 
-    private bool TryBuildEvents(string job, NgsiNotification notification, out NgsiEvent[] events, out NgsiFormatException? error)
-    {
-        error = null;
-        var received = _time.GetUtcNow();
-        var ldContext = notification is NgsiLdNotification ld ? ld.Context : default;
-        IReadOnlyList<INgsiEntity> entities = notification.EntityList;
-        if (notification is NgsiCustomNotification custom && !CustomPayload.TryReadEntities(custom, out entities, out error))
-        {
-            events = [];
-            return false;
-        }
-
-        events = entities.Count == 0 ? [] : new NgsiEvent[entities.Count];
-        for (var i = 0; i < events.Length; i++)
-        {
-            var entity = entities[i];
-            events[i] = new NgsiEvent(job, entity, notification.Fiware, notification.Format, notification.SubscriptionId, notification.NotifiedAt, received)
-            {
-                LdContext = ldContext.IsNull && entity is NgsiLdEntity e ? e.Context : ldContext,
-                TraceContext = Activity.Current?.Context ?? default,
-            };
-        }
-
-        return true;
-    }
+    private bool TryBuildEvents(string job, NgsiNotification notification, out NgsiEvent[] events, out NgsiFormatException? error) =>
+        NotificationEvents.TryBuild(job, notification, _time.GetUtcNow(), out events, out error);
 
     private static NotificationHeaders ReadHeaders(HttpRequest request)
     {

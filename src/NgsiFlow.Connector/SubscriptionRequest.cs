@@ -39,6 +39,10 @@ public sealed class SubscriptionRequest
     /// <summary>How long the subscription lives; NgsiFlow renews it before it expires. None (permanent) by default.</summary>
     public TimeSpan? Lifetime { get; init; }
 
+    /// <summary>How the broker delivers the notifications: HTTP to the receiver (default) or MQTT through
+    /// <see cref="ConnectorOptions.Mqtt"/>'s broker (NGSI-v2 brokers: Orion and the embedded one).</summary>
+    public NotificationTransport Transport { get; init; } = NotificationTransport.Http;
+
     /// <summary>Tenant and service path to subscribe in (<c>Fiware-Service</c>/<c>Fiware-ServicePath</c> or
     /// <c>NGSILD-Tenant</c>); the broker connection's default when null.</summary>
     public FiwareContext? Fiware { get; init; }
@@ -109,6 +113,16 @@ public sealed class SubscriptionRequest
         if (Format == NotificationFormat.V2Values && Attributes.Count == 0)
         {
             errors.Add("SubscriptionRequest.Format V2Values needs Attributes: values arrive unnamed, in that order.");
+        }
+
+        if (Transport == NotificationTransport.Mqtt && api == NgsiApi.Ld)
+        {
+            errors.Add("SubscriptionRequest.Transport Mqtt is available on NGSI-v2 brokers only (Orion's notification.mqtt); use Http for NGSI-LD.");
+        }
+
+        if (!Enum.IsDefined(Transport))
+        {
+            errors.Add($"SubscriptionRequest.Transport {Transport} is not a transport.");
         }
 
         if (Throttling is { } t && (t < TimeSpan.Zero || t > TimeSpan.FromDays(1)))

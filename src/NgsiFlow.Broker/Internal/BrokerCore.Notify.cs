@@ -121,32 +121,47 @@ internal sealed partial class BrokerCore
             onlyThese = context.ChangedAttributes.Count > 0 ? context.ChangedAttributes : context.TouchedAttributes;
         }
 
-        var custom = subscription.Custom;
+        var mqtt = subscription.Mqtt;
+        var custom = mqtt is null ? subscription.Custom : mqtt.Custom;
         var url = subscription.Url;
+        var topic = mqtt?.Topic;
         IReadOnlyList<KeyValuePair<string, string>>? headers = null;
         var format = subscription.AttrsFormat;
         var contentType = "application/json";
         byte[]? body;
-        if (custom is not null && (custom.Payload is not null || custom.PayloadNull || custom.HasJson || url.Contains("${", StringComparison.Ordinal) || custom.Headers.Count > 0 || custom.Qs.Count > 0))
+        if (custom is not null && (custom.Payload is not null || custom.PayloadNull || custom.HasJson || custom.Ngsi is not null || url.Contains("${", StringComparison.Ordinal)
+            || custom.Headers.Count > 0 || custom.Qs.Count > 0 || (topic is not null && topic.Contains("${", StringComparison.Ordinal))))
         {
             var values = TemplateValues(subscription, entity, onlyThese);
-            url = Substitute(url, values);
-            if (custom.Qs.Count > 0)
+            if (mqtt is not null)
             {
-                var query = new StringBuilder();
-                foreach (var (name, value) in custom.Qs)
+                // The url, qos, retain and credentials of mqttCustom are fixed; only the topic is a template.
+                topic = Substitute(topic!, values);
+                if (topic.Length == 0 || topic.Contains('+', StringComparison.Ordinal) || topic.Contains('#', StringComparison.Ordinal))
                 {
-                    query.Append(query.Length == 0 ? (url.Contains('?', StringComparison.Ordinal) ? '&' : '?') : '&')
-                        .Append(Uri.EscapeDataString(Substitute(name, values))).Append('=').Append(Uri.EscapeDataString(Substitute(value, values)));
+                    return null;
+                }
+            }
+            else
+            {
+                url = Substitute(url, values);
+                if (custom.Qs.Count > 0)
+                {
+                    var query = new StringBuilder();
+                    foreach (var (name, value) in custom.Qs)
+                    {
+                        query.Append(query.Length == 0 ? (url.Contains('?', StringComparison.Ordinal) ? '&' : '?') : '&')
+                            .Append(Uri.EscapeDataString(Substitute(name, values))).Append('=').Append(Uri.EscapeDataString(Substitute(value, values)));
+                    }
+
+                    url += query.ToString();
                 }
 
-                url += query.ToString();
-            }
-
-            if (!Uri.TryCreate(url, UriKind.Absolute, out _))
-            {
-                // Orion sends nothing when the url is malformed after substitution.
-                return null;
+                if (!Uri.TryCreate(url, UriKind.Absolute, out _))
+                {
+                    // Orion sends nothing when the url is malformed after substitution.
+                    return null;
+                }
             }
 
             var list = new List<KeyValuePair<string, string>>(custom.Headers.Count);
@@ -165,7 +180,8 @@ internal sealed partial class BrokerCore
             headers = list;
             if (custom.Payload is not null)
             {
-                body = Encoding.UTF8.GetBytes(Substitute(custom.Payload, values));
+                // Orion decodes URL-encoded characters in the text payload (how a client writes the quotes it forbids).
+                body = Encoding.UTF8.GetBytes(PercentDecode(Substitute(custom.Payload, values)));
                 format = "custom";
                 if (!custom.Headers.Any(h => string.Equals(h.Key, "Content-Type", StringComparison.OrdinalIgnoreCase)))
                 {
@@ -182,6 +198,10 @@ internal sealed partial class BrokerCore
                 body = Encoding.UTF8.GetBytes(JsonValues.ToJson(SubstituteJson(custom.Json, values)));
                 format = "custom";
             }
+            else if (custom.Ngsi is { } ngsi)
+            {
+                body = RenderDefault(subscription, ngsi.Apply(entity, values, Substitute, SubstituteJson), context, onlyThese);
+            }
             else
             {
                 body = RenderDefault(subscription, entity, context, onlyThese);
@@ -195,9 +215,11 @@ internal sealed partial class BrokerCore
         return new NotificationJob
         {
             Subscription = subscription,
-            Method = custom is null ? HttpMethod.Post : HttpMethod.Parse(custom.Method),
+            Method = custom is null || mqtt is not null ? HttpMethod.Post : HttpMethod.Parse(custom.Method),
             Url = url,
             ParsedUrl = ReferenceEquals(url, subscription.Url) ? subscription.ParsedUrl : null,
+            Mqtt = mqtt,
+            Topic = topic,
             Body = body,
             ContentType = contentType,
             Format = format,
@@ -207,6 +229,32 @@ internal sealed partial class BrokerCore
             Correlator = correlator,
             EntityHash = HashCode.Combine(StringComparer.Ordinal.GetHashCode(entity.Id), StringComparer.Ordinal.GetHashCode(entity.Type)),
         };
+    }
+
+    /// <summary>Decodes <c>%XX</c> sequences as curl_unescape does: anything that is not a valid escape stays as it is.</summary>
+    internal static string PercentDecode(string text)
+    {
+        if (!text.Contains('%', StringComparison.Ordinal))
+        {
+            return text;
+        }
+
+        var bytes = new List<byte>(text.Length);
+        var utf8 = Encoding.UTF8.GetBytes(text);
+        for (var i = 0; i < utf8.Length; i++)
+        {
+            if (utf8[i] == (byte)'%' && i + 2 < utf8.Length && Uri.IsHexDigit((char)utf8[i + 1]) && Uri.IsHexDigit((char)utf8[i + 2]))
+            {
+                bytes.Add((byte)Convert.ToInt32(Encoding.ASCII.GetString(utf8, i + 1, 2), 16));
+                i += 2;
+            }
+            else
+            {
+                bytes.Add(utf8[i]);
+            }
+        }
+
+        return Encoding.UTF8.GetString([.. bytes]);
     }
 
     private static byte[] RenderDefault(Subscription subscription, Entity entity, NotificationContext context, HashSet<string>? onlyThese)

@@ -33,11 +33,17 @@ internal static class DemoCommand
         var noDashboard = new Option<bool>("--no-dashboard") { Description = "Do not serve the dashboard." };
         var dashboardPort = new Option<int>("--dashboard-port") { Description = "Port of the dashboard (0 picks a free one).", DefaultValueFactory = _ => 8080 };
         var model = new Option<string?>("--model") { Description = "Model file (default: the repository's models/concrete-rf150.onnx)." };
+        var notifications = new Option<string>("--notifications")
+        {
+            Description = "How the broker notifies the jobs: http (POSTs to the receiver) or mqtt (through a mosquitto the demo starts, Debian package mosquitto).",
+            DefaultValueFactory = _ => "http",
+        };
+        var mqttBroker = new Option<string?>("--mqtt-broker") { Description = "With --notifications mqtt: use this MQTT broker (mqtt://host:port, reachable by the context broker) instead of starting mosquitto." };
         var data = new Option<string?>("--data") { Description = "Data set (default: the repository's data/concrete/concrete_dataset.csv)." };
 
         var command = new Command("demo", "Run a tutorial scenario end to end: embedded broker, streaming job, ONNX model, write-back, live dashboard.");
         command.Arguments.Add(scenario);
-        foreach (var option in new Option[] { broker, publicUrl, receiverPort, entities, updates, rate, summaryJson, keepRunning, noDashboard, dashboardPort, model, data })
+        foreach (var option in new Option[] { broker, publicUrl, receiverPort, entities, updates, rate, summaryJson, keepRunning, noDashboard, dashboardPort, model, data, notifications, mqttBroker })
         {
             command.Options.Add(option);
         }
@@ -67,6 +73,8 @@ internal static class DemoCommand
                 DashboardPort = parseResult.GetValue(dashboardPort),
                 ModelPath = parseResult.GetValue(model),
                 DataPath = parseResult.GetValue(data),
+                Notifications = parseResult.GetValue(notifications) ?? "http",
+                MqttBroker = ParseMqttUrl(parseResult.GetValue(mqttBroker), urlErrors),
             };
             var errors = urlErrors.Concat(options.Validate()).ToList();
             if (errors.Count > 0)
@@ -113,6 +121,22 @@ internal static class DemoCommand
             }
         });
         return command;
+    }
+
+    private static Uri? ParseMqttUrl(string? text, List<string> errors)
+    {
+        if (text is null)
+        {
+            return null;
+        }
+
+        if (Uri.TryCreate(text, UriKind.Absolute, out var uri) && uri.Scheme == "mqtt" && uri.AbsolutePath == "/")
+        {
+            return uri;
+        }
+
+        errors.Add($"--mqtt-broker must be an MQTT URL such as mqtt://localhost:1883 (was '{text}').");
+        return null;
     }
 
     private static Uri? ParseUrl(string? text, string option, List<string> errors)

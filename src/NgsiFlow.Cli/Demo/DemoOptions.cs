@@ -39,6 +39,15 @@ internal sealed record DemoOptions
     /// <summary>A data file instead of the repository's.</summary>
     public string? DataPath { get; init; }
 
+    /// <summary>How the broker notifies the jobs: "http" or "mqtt".</summary>
+    public string Notifications { get; init; } = "http";
+
+    /// <summary>With MQTT notifications, an MQTT broker to use instead of a mosquitto the demo starts.</summary>
+    public Uri? MqttBroker { get; init; }
+
+    /// <summary>Whether notifications go over MQTT.</summary>
+    public bool UsesMqtt => string.Equals(Notifications, "mqtt", StringComparison.OrdinalIgnoreCase);
+
     /// <summary>How long to wait for the last predictions after the last update before counting them lost.</summary>
     public TimeSpan DrainTimeout { get; init; } = TimeSpan.FromSeconds(10);
 
@@ -74,6 +83,16 @@ internal sealed record DemoOptions
         if (Broker is { } b && !(b.IsAbsoluteUri && b.Scheme is "http" or "https"))
         {
             errors.Add($"--broker must be an http(s) URL such as http://localhost:1026 (was '{b}').");
+        }
+
+        if (!string.Equals(Notifications, "http", StringComparison.OrdinalIgnoreCase) && !UsesMqtt)
+        {
+            errors.Add($"--notifications must be http or mqtt (was '{Notifications}').");
+        }
+
+        if (MqttBroker is not null && !UsesMqtt)
+        {
+            errors.Add("--mqtt-broker needs --notifications mqtt.");
         }
 
         return errors;

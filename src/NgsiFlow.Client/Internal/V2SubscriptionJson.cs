@@ -33,6 +33,7 @@ internal static class V2SubscriptionJson
             {
                 Http = notification.Http,
                 HttpCustom = notification.HttpCustom,
+                Mqtt = notification.Mqtt is { } m ? m with { Qos = m.Qos ?? 0, Retain = m.Retain ?? false, Passwd = m.User is null ? null : "*****" } : null,
                 Attrs = notification.ExceptAttrs is { Count: > 0 } ? null : notification.Attrs ?? [],
                 ExceptAttrs = notification.ExceptAttrs is { Count: > 0 } ? notification.ExceptAttrs : null,
                 AttrsFormat = notification.AttrsFormat ?? NgsiV2AttrsFormat.Normalized,
@@ -80,9 +81,9 @@ internal static class V2SubscriptionJson
 
         if (s.Notification is { } n)
         {
-            if ((n.Http is null) == (n.HttpCustom is null))
+            if ((n.Http is null ? 0 : 1) + (n.HttpCustom is null ? 0 : 1) + (n.Mqtt is null ? 0 : 1) != 1)
             {
-                throw new ArgumentException("NgsiV2Subscription.Notification needs exactly one of Http and HttpCustom.");
+                throw new ArgumentException("NgsiV2Subscription.Notification needs exactly one of Http, HttpCustom and Mqtt.");
             }
 
             if (n.Attrs is { Count: > 0 } && n.ExceptAttrs is { Count: > 0 })
@@ -90,7 +91,7 @@ internal static class V2SubscriptionJson
                 throw new ArgumentException("NgsiV2Subscription.Notification: give Attrs or ExceptAttrs, not both.");
             }
 
-            var url = n.Http?.Url ?? n.HttpCustom!.Url;
+            var url = n.Http?.Url ?? n.HttpCustom?.Url ?? n.Mqtt!.Url;
             if (string.IsNullOrWhiteSpace(url))
             {
                 throw new ArgumentException("NgsiV2Subscription.Notification needs a URL.");
@@ -169,6 +170,17 @@ internal static class V2SubscriptionJson
                 }
 
                 JsonWrite.OptionalNumber(w, "timeout", custom.Timeout);
+                w.WriteEndObject();
+            }
+            else if (n.Mqtt is { } mqtt)
+            {
+                w.WriteStartObject("mqtt");
+                w.WriteString("url", mqtt.Url);
+                w.WriteString("topic", mqtt.Topic);
+                JsonWrite.OptionalNumber(w, "qos", mqtt.Qos);
+                JsonWrite.OptionalBool(w, "retain", mqtt.Retain);
+                JsonWrite.OptionalString(w, "user", mqtt.User);
+                JsonWrite.OptionalString(w, "passwd", mqtt.Passwd);
                 w.WriteEndObject();
             }
 
@@ -317,10 +329,24 @@ internal static class V2SubscriptionJson
             };
         }
 
+        NgsiV2MqttNotification? mqtt = null;
+        if (JsonRead.Object(n, "mqtt", path) is { } q)
+        {
+            var qp = path + ".mqtt";
+            mqtt = new NgsiV2MqttNotification(JsonRead.String(q, "url", qp) ?? string.Empty, JsonRead.String(q, "topic", qp) ?? string.Empty)
+            {
+                Qos = JsonRead.Number(q, "qos", qp) is { } qos ? (int)qos : null,
+                Retain = JsonRead.Bool(q, "retain", qp),
+                User = JsonRead.String(q, "user", qp),
+                Passwd = JsonRead.String(q, "passwd", qp),
+            };
+        }
+
         return new NgsiV2SubscriptionNotification
         {
             Http = http,
             HttpCustom = custom,
+            Mqtt = mqtt,
             Attrs = JsonRead.Strings(n, "attrs", path),
             ExceptAttrs = JsonRead.Strings(n, "exceptAttrs", path),
             AttrsFormat = JsonRead.String(n, "attrsFormat", path) is { } f ? ParseFormat(f, path + ".attrsFormat") : null,

@@ -34,7 +34,7 @@ internal static class SubscriptionBuilder
         return $"NgsiFlow {job}/{request.Name} [{hash}]";
     }
 
-    public static NgsiV2Subscription V2(SubscriptionRequest request, string description, Uri url, IReadOnlyDictionary<string, string> headers, DateTimeOffset? expires)
+    public static NgsiV2Subscription V2(SubscriptionRequest request, string description, Uri url, IReadOnlyDictionary<string, string> headers, DateTimeOffset? expires, NgsiV2MqttNotification? mqtt = null)
     {
         var condition = request.ConditionAttributes.Count > 0 || request.Expression is not null
             ? new NgsiV2SubscriptionCondition { Attrs = request.ConditionAttributes.Count > 0 ? request.ConditionAttributes : null, Q = request.Expression }
@@ -57,8 +57,9 @@ internal static class SubscriptionBuilder
             {
                 // httpCustom only to carry the receiver's credentials; without payload/json/ngsi the broker still
                 // sends the standard notification in attrsFormat.
-                Http = headers.Count == 0 ? new NgsiV2HttpNotification(url.AbsoluteUri) : null,
-                HttpCustom = headers.Count == 0 ? null : new NgsiV2HttpCustomNotification(url.AbsoluteUri) { Headers = headers },
+                Http = mqtt is null && headers.Count == 0 ? new NgsiV2HttpNotification(url.AbsoluteUri) : null,
+                HttpCustom = mqtt is null && headers.Count > 0 ? new NgsiV2HttpCustomNotification(url.AbsoluteUri) { Headers = headers } : null,
+                Mqtt = mqtt,
                 Attrs = request.Attributes.Count > 0 ? request.Attributes : null,
                 ExceptAttrs = request.ExceptAttributes.Count > 0 ? request.ExceptAttributes : null,
                 AttrsFormat = request.EffectiveFormat(NgsiApi.V2) switch
@@ -98,6 +99,17 @@ internal static class SubscriptionBuilder
         ExpiresAt = expires,
         Throttling = request.Throttling?.TotalSeconds,
     };
+
+    /// <summary>notification.mqtt for a subscription notified over MQTT (QoS 1, so the MQTT broker keeps what the receiver has not acknowledged).</summary>
+    public static NgsiV2MqttNotification Mqtt(MqttReceiverOptions options, string topic) => new(options.SubscriptionUrl, topic)
+    {
+        Qos = 1,
+        User = options.User,
+        Passwd = options.Password,
+    };
+
+    /// <summary>The url that identifies an MQTT subscription's destination in its fingerprint and in logs.</summary>
+    public static Uri MqttUrl(NgsiV2MqttNotification mqtt) => new(mqtt.Url + "/" + mqtt.Topic);
 
     public static NotificationParseOptions ParseOptions(SubscriptionRequest request, NgsiApi api)
     {

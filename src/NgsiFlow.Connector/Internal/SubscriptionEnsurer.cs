@@ -18,7 +18,8 @@ internal static class SubscriptionEnsurer
         IReadOnlyDictionary<string, string> headers,
         DateTimeOffset? expires,
         FiwareContext fiware,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken,
+        NgsiV2MqttNotification? mqtt = null)
     {
         if (broker.V2Client is { } v2)
         {
@@ -31,7 +32,7 @@ internal static class SubscriptionEnsurer
                 }
             }
 
-            return (await v2.CreateSubscriptionAsync(SubscriptionBuilder.V2(request, description, url, headers, expires), fiware, cancellationToken).ConfigureAwait(false), false);
+            return (await v2.CreateSubscriptionAsync(SubscriptionBuilder.V2(request, description, url, headers, expires, mqtt), fiware, cancellationToken).ConfigureAwait(false), false);
         }
 
         var ld = broker.LdClient!;

@@ -24,23 +24,37 @@ internal sealed class SubscriptionManager(ConnectorOptions options, ILogger logg
     public async Task<ManagedSubscription> EnsureAsync(ReceiverRoute route, BrokerConnection broker, SubscriptionRequest request, IReadOnlyDictionary<string, string> headers, CancellationToken cancellationToken)
     {
         var url = route.AddSubscription(request.Name, SubscriptionBuilder.ParseOptions(request, broker.Api));
-        var description = SubscriptionBuilder.Describe(route.Job, request, broker.Api, url, headers);
-        var managed = new ManagedSubscription(route.Job, broker, request, description) { NotificationUrl = url };
+        return await EnsureCoreAsync(route, route.Job, broker, request, url, headers, null, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>A subscription notified over MQTT: on the job's subscription topic, QoS 1.</summary>
+    public async Task<ManagedSubscription> EnsureMqttAsync(MqttRoute route, MqttReceiverOptions mqttOptions, BrokerConnection broker, SubscriptionRequest request, CancellationToken cancellationToken)
+    {
+        var topic = route.AddSubscription(request.Name, SubscriptionBuilder.ParseOptions(request, broker.Api), request.Fiware ?? broker.DefaultFiware);
+        var mqtt = SubscriptionBuilder.Mqtt(mqttOptions, topic);
+        var empty = new Dictionary<string, string>(StringComparer.Ordinal);
+        return await EnsureCoreAsync(null, route.Job, broker, request, SubscriptionBuilder.MqttUrl(mqtt), empty, mqtt, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task<ManagedSubscription> EnsureCoreAsync(ReceiverRoute? route, string job, BrokerConnection broker, SubscriptionRequest request, Uri url, IReadOnlyDictionary<string, string> headers, NgsiV2MqttNotification? mqtt, CancellationToken cancellationToken)
+    {
+        var description = SubscriptionBuilder.Describe(job, request, broker.Api, url, headers);
+        var managed = new ManagedSubscription(job, broker, request, description) { NotificationUrl = url };
         var fiware = request.Fiware ?? broker.DefaultFiware;
         var expires = request.Lifetime is { } life ? _time.GetUtcNow() + life : (DateTimeOffset?)null;
-        var (id, reused) = await SubscriptionEnsurer.EnsureAsync(broker, request, description, url, headers, expires, fiware, cancellationToken).ConfigureAwait(false);
+        var (id, reused) = await SubscriptionEnsurer.EnsureAsync(broker, request, description, url, headers, expires, fiware, cancellationToken, mqtt).ConfigureAwait(false);
         managed.Reused = reused;
         managed.Id = id;
         managed.ExpiresAt = expires;
-        route.MapSubscriptionId(id);
+        route?.MapSubscriptionId(id);
         var entry = new Entry(managed, route, fiware);
         lock (_entries)
         {
             _entries.Add(entry);
         }
 
-        ConnectorInstruments.Subscriptions.Add(1, new KeyValuePair<string, object?>("action", "ensured"), new KeyValuePair<string, object?>("job", route.Job));
-        ConnectorLog.SubscriptionReady(logger, route.Job, broker.Name, id, url);
+        ConnectorInstruments.Subscriptions.Add(1, new KeyValuePair<string, object?>("action", "ensured"), new KeyValuePair<string, object?>("job", job));
+        ConnectorLog.SubscriptionReady(logger, job, broker.Name, id, url);
         Schedule(entry, null);
         return managed;
     }
@@ -82,7 +96,7 @@ internal sealed class SubscriptionManager(ConnectorOptions options, ILogger logg
             }
             finally
             {
-                entry.Route.UnmapSubscriptionId(s.Id!);
+                entry.Route?.UnmapSubscriptionId(s.Id!);
             }
         }
     }
@@ -158,11 +172,12 @@ internal sealed class SubscriptionManager(ConnectorOptions options, ILogger logg
         }
     }
 
-    private sealed class Entry(ManagedSubscription subscription, ReceiverRoute route, FiwareContext fiware)
+    private sealed class Entry(ManagedSubscription subscription, ReceiverRoute? route, FiwareContext fiware)
     {
         public ManagedSubscription Subscription { get; } = subscription;
 
-        public ReceiverRoute Route { get; } = route;
+        /// <summary>The HTTP route; null for a subscription notified over MQTT (routed by topic).</summary>
+        public ReceiverRoute? Route { get; } = route;
 
         public FiwareContext Fiware { get; } = fiware;
 

@@ -26,3 +26,11 @@ public sealed class RabbitMqCollection : ICollectionFixture<RabbitMqFixture>
     /// <summary>The collection's name.</summary>
     public const string Name = "RabbitMQ server";
 }
+
+/// <summary>The tests sharing one <see cref="MosquittoFixture"/>.</summary>
+[CollectionDefinition(Name)]
+public sealed class MosquittoCollection : ICollectionFixture<MosquittoFixture>
+{
+    /// <summary>The collection's name.</summary>
+    public const string Name = "mosquitto server";
+}

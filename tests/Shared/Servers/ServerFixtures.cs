@@ -71,3 +71,18 @@ public sealed class RabbitMqFixture : IAsyncLifetime
 
 /// <summary>A queue as <c>rabbitmqctl list_queues</c> reports it.</summary>
 public sealed record QueueState(string Name, long Ready, long Unacknowledged, int Consumers);
+
+/// <summary>One mosquitto shared by the tests of the <see cref="MosquittoCollection"/>; tests keep apart by topic and client id.</summary>
+public sealed class MosquittoFixture : IAsyncLifetime
+{
+    internal MosquittoServer Server { get; private set; } = null!;
+
+    /// <summary>The server's url, <c>mqtt://127.0.0.1:PORT</c>.</summary>
+    public Uri Uri => Server.Uri;
+
+    /// <inheritdoc />
+    public async Task InitializeAsync() => Server = await MosquittoServer.StartAsync();
+
+    /// <inheritdoc />
+    public async Task DisposeAsync() => await Server.DisposeAsync();
+}

@@ -22,6 +22,7 @@ internal sealed partial class NotificationDispatcher : IAsyncDisposable
     private static readonly MediaTypeHeaderValue JsonContentType = MediaTypeHeaderValue.Parse("application/json; charset=utf-8");
     private readonly ConcurrentDictionary<Subscription, Lazy<SubscriptionQueue>> _queues = new();
     private readonly HttpClient _client;
+    private readonly MqttPublisher _mqtt;
     private readonly SemaphoreSlim _inFlight;
     private readonly int _queueCapacity;
     private readonly int _sendersPerSubscription;
@@ -54,6 +55,7 @@ internal sealed partial class NotificationDispatcher : IAsyncDisposable
             UseProxy = false,
         };
         _client = new HttpClient(handler) { Timeout = options.NotificationTimeout };
+        _mqtt = new MqttPublisher(options.NotificationTimeout);
         _client.DefaultRequestHeaders.UserAgent.ParseAdd("ngsiflow-broker/0.1");
         _client.DefaultRequestHeaders.Accept.ParseAdd("application/json");
         _sentCounter = meter.CreateCounter<long>("ngsiflow.broker.notifications.sent", description: "Notifications delivered (any HTTP answer).");
@@ -82,7 +84,7 @@ internal sealed partial class NotificationDispatcher : IAsyncDisposable
         Interlocked.Decrement(ref queue.PendingCount);
         Interlocked.Increment(ref _dropped);
         _droppedCounter.Add(1, new KeyValuePair<string, object?>("subscription", job.Subscription.Id));
-        job.Subscription.RecordDrop(Dates.Now(), "notification queue full");
+        job.Subscription.RecordDrop(Dates.Now(), job.Mqtt is null ? "notification queue full" : null);
         LogDropped(job.Subscription.Id, _queueCapacity);
         return false;
     }
@@ -138,6 +140,7 @@ internal sealed partial class NotificationDispatcher : IAsyncDisposable
         }
 
         _client.Dispose();
+        await _mqtt.DisposeAsync().ConfigureAwait(false);
         _inFlight.Dispose();
         _stopping.Dispose();
     }
@@ -154,6 +157,20 @@ internal sealed partial class NotificationDispatcher : IAsyncDisposable
             {
                 while (reader.TryRead(out var job))
                 {
+                    if (job.Mqtt is not null)
+                    {
+                        try
+                        {
+                            await SendMqttAsync(job, token).ConfigureAwait(false);
+                        }
+                        finally
+                        {
+                            Interlocked.Decrement(ref queue.PendingCount);
+                        }
+
+                        continue;
+                    }
+
                     batch.Clear();
                     batch.Add(job);
                     var uri = job.ParsedUrl ?? new Uri(job.Url);
@@ -163,7 +180,7 @@ internal sealed partial class NotificationDispatcher : IAsyncDisposable
                         // Whatever else is queued for the same endpoint goes out pipelined on the same connection.
                         while (batch.Count < _pipelineDepth && reader.TryRead(out var next))
                         {
-                            if (next.ParsedUrl is { } nextUri && nextUri.Port == uri.Port && nextUri.Host == uri.Host && nextUri.Scheme == uri.Scheme)
+                            if (next.Mqtt is null && next.ParsedUrl is { } nextUri && nextUri.Port == uri.Port && nextUri.Host == uri.Host && nextUri.Scheme == uri.Scheme)
                             {
                                 batch.Add(next);
                             }
@@ -190,7 +207,14 @@ internal sealed partial class NotificationDispatcher : IAsyncDisposable
                         batch.Add(other);
                         try
                         {
-                            await SendAsync(batch, other.ParsedUrl ?? new Uri(other.Url), raw, results, token).ConfigureAwait(false);
+                            if (other.Mqtt is not null)
+                            {
+                                await SendMqttAsync(other, token).ConfigureAwait(false);
+                            }
+                            else
+                            {
+                                await SendAsync(batch, other.ParsedUrl ?? new Uri(other.Url), raw, results, token).ConfigureAwait(false);
+                            }
                         }
                         finally
                         {
@@ -263,6 +287,39 @@ internal sealed partial class NotificationDispatcher : IAsyncDisposable
             _failedCounter.Add(1);
             LogFailed(job.Subscription.Id, job.Url, reason);
         }
+    }
+
+    private async Task SendMqttAsync(NotificationJob job, CancellationToken cancellationToken)
+    {
+        await _inFlight.WaitAsync(cancellationToken).ConfigureAwait(false);
+        Exception? error = null;
+        try
+        {
+            await _mqtt.PublishAsync(job, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
+        {
+            error = ex;
+        }
+        finally
+        {
+            _inFlight.Release();
+        }
+
+        var now = Dates.Now();
+        if (error is null)
+        {
+            // MQTT has no status code and Orion detects no failure reason beyond "could not publish": neither is recorded.
+            job.Subscription.RecordSuccess(now, null);
+            Interlocked.Increment(ref _sent);
+            _sentCounter.Add(1);
+            return;
+        }
+
+        job.Subscription.RecordFailure(now, null);
+        Interlocked.Increment(ref _failed);
+        _failedCounter.Add(1);
+        LogFailed(job.Subscription.Id, job.Url + " topic " + job.Topic, error is OperationCanceledException ? "Timeout was reached" : error.Message);
     }
 
     private async Task<int> SendWithHttpClientAsync(NotificationJob job, CancellationToken cancellationToken)

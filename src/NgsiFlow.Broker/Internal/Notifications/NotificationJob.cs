@@ -2,7 +2,7 @@ using NgsiFlow.Broker.Internal.Subscriptions;
 
 namespace NgsiFlow.Broker.Internal.Notifications;
 
-/// <summary>One HTTP notification, fully rendered at trigger time so that the sender needs no entity lock.</summary>
+/// <summary>One HTTP or MQTT notification, fully rendered at trigger time so that the sender needs no entity lock.</summary>
 internal sealed class NotificationJob
 {
     public required Subscription Subscription { get; init; }
@@ -13,6 +13,12 @@ internal sealed class NotificationJob
 
     /// <summary>The parsed <see cref="Url"/> when it is the subscription's fixed one (parsed once, not per notification).</summary>
     public Uri? ParsedUrl { get; init; }
+
+    /// <summary>The MQTT broker to publish on; null for an HTTP notification.</summary>
+    public Subscriptions.MqttEndpoint? Mqtt { get; init; }
+
+    /// <summary>The MQTT topic, macros replaced; null for an HTTP notification.</summary>
+    public string? Topic { get; init; }
 
     public byte[]? Body { get; init; }
 

@@ -53,10 +53,13 @@ internal sealed class Subscription
 
     public bool Covered { get; init; }
 
-    /// <summary>The http.url, or httpCustom.url.</summary>
+    /// <summary>The http.url, httpCustom.url, or the mqtt broker's url.</summary>
     public required string Url { get; init; }
 
     public HttpCustom? Custom { get; init; }
+
+    /// <summary>notification.mqtt or mqttCustom; null for HTTP subscriptions.</summary>
+    public MqttEndpoint? Mqtt { get; init; }
 
     /// <summary>The parsed url when it has no template.</summary>
     public Uri? ParsedUrl { get; init; }
@@ -125,26 +128,36 @@ internal sealed class Subscription
         }
     }
 
-    public void RecordSuccess(DateTime at, int statusCode)
+    /// <summary>A delivered notification; MQTT ones have no status code (Orion shows no lastSuccessCode for them).</summary>
+    public void RecordSuccess(DateTime at, int? statusCode)
     {
         lock (_gate)
         {
             TimesSent++;
             LastNotification = at;
             LastSuccess = at;
-            LastSuccessCode = statusCode;
+            if (statusCode is { } code)
+            {
+                LastSuccessCode = code;
+            }
+
             FailsCounter = 0;
         }
     }
 
-    public void RecordFailure(DateTime at, string reason)
+    /// <summary>A notification that failed; MQTT ones have no reason (Orion shows no lastFailureReason for them).</summary>
+    public void RecordFailure(DateTime at, string? reason)
     {
         lock (_gate)
         {
             TimesSent++;
             LastNotification = at;
             LastFailure = at;
-            LastFailureReason = reason;
+            if (reason is not null)
+            {
+                LastFailureReason = reason;
+            }
+
             FailsCounter++;
             if (MaxFailsLimit > 0 && FailsCounter >= MaxFailsLimit)
             {
@@ -154,7 +167,7 @@ internal sealed class Subscription
     }
 
     /// <summary>A notification that never left: the queue was full. Counted as a failure too, as Orion counts a send it could not make.</summary>
-    public void RecordDrop(DateTime at, string reason)
+    public void RecordDrop(DateTime at, string? reason)
     {
         lock (_gate)
         {
@@ -182,7 +195,7 @@ internal sealed class Subscription
     }
 }
 
-/// <summary>httpCustom: templated url, headers, query string, method and payload.</summary>
+/// <summary>httpCustom: templated url, headers, query string, method and payload (mqttCustom uses the payload fields only).</summary>
 internal sealed class HttpCustom
 {
     public IReadOnlyList<KeyValuePair<string, string>> Headers { get; init; } = [];
@@ -201,4 +214,7 @@ internal sealed class HttpCustom
     public object? Json { get; init; }
 
     public bool HasJson { get; init; }
+
+    /// <summary>The <c>ngsi</c> field: an entity fragment laid over the notified entity.</summary>
+    public NgsiTemplate? Ngsi { get; init; }
 }

@@ -5,7 +5,7 @@ using NgsiFlow.Broker.Internal.Query;
 namespace NgsiFlow.Broker.Internal.Subscriptions;
 
 /// <summary>Builds a <see cref="Subscription"/> from its JSON definition, answering bad fields with Orion's texts.</summary>
-internal static class SubscriptionParser
+internal static partial class SubscriptionParser
 {
     private static readonly string[] Formats = ["normalized", "keyValues", "values", "simplifiedNormalized", "simplifiedKeyValues", "legacy"];
     private static readonly string[] Methods = ["GET", "PUT", "POST", "DELETE", "PATCH", "HEAD", "OPTIONS", "TRACE", "CONNECT"];
@@ -108,27 +108,29 @@ internal static class SubscriptionParser
 
         string url;
         HttpCustom? custom = null;
-        var hasHttp = notification.TryGet("http", out var httpValue);
-        var hasCustom = notification.TryGet("httpCustom", out var customValue);
-        if (hasHttp && hasCustom)
-        {
-            throw OrionException.BadRequest("notification has http and httpCustom");
-        }
-
-        if (hasHttp)
+        MqttEndpoint? mqtt = null;
+        CheckOneKind(notification);
+        if (notification.TryGet("http", out var httpValue))
         {
             var http = httpValue as JsonMap ?? throw OrionException.BadRequest("http notification is not an object");
             url = ParseUrl(http);
         }
-        else if (hasCustom)
+        else if (notification.TryGet("httpCustom", out var customValue))
         {
             var httpCustom = customValue as JsonMap ?? throw OrionException.BadRequest("httpCustom notification is not an object");
             url = ParseUrl(httpCustom);
             custom = ParseCustom(httpCustom);
         }
+        else if (notification.TryGet("mqtt", out var mqttValue))
+        {
+            mqtt = ParseMqtt(mqttValue as JsonMap ?? throw OrionException.BadRequest("mqtt notification is not an object"), custom: false);
+            url = mqtt.Url;
+        }
         else
         {
-            throw OrionException.BadRequest("http or httpCustom is missing");
+            notification.TryGet("mqttCustom", out var mqttCustomValue);
+            mqtt = ParseMqtt(mqttCustomValue as JsonMap ?? throw OrionException.BadRequest("mqttCustom notification is not an object"), custom: true);
+            url = mqtt.Url;
         }
 
         IReadOnlyList<string>? attrs = null, exceptAttrs = null, metadata = null;
@@ -176,7 +178,7 @@ internal static class SubscriptionParser
 
         foreach (var pair in notification)
         {
-            if (pair.Key is not ("http" or "httpCustom" or "attrs" or "exceptAttrs" or "metadata" or "attrsFormat" or "onlyChangedAttrs" or "covered" or "maxFailsLimit"
+            if (pair.Key is not ("http" or "httpCustom" or "mqtt" or "mqttCustom" or "attrs" or "exceptAttrs" or "metadata" or "attrsFormat" or "onlyChangedAttrs" or "covered" or "maxFailsLimit"
                 or "timesSent" or "lastNotification" or "lastSuccess" or "lastSuccessCode" or "lastFailure" or "lastFailureReason" or "failsCounter" or "dropped"))
             {
                 throw OrionException.BadRequest($"unrecognized field in notification: /{pair.Key}/");
@@ -242,6 +244,7 @@ internal static class SubscriptionParser
             Url = url,
             ParsedUrl = url.Contains("${", StringComparison.Ordinal) ? null : new Uri(url),
             Custom = custom,
+            Mqtt = mqtt,
             Expires = expires,
             Status = status,
             Throttling = throttling,
@@ -335,6 +338,11 @@ internal static class SubscriptionParser
             throw OrionException.BadRequest("http notification has missing url");
         }
 
+        if (url.StartsWith("mqtt://", StringComparison.OrdinalIgnoreCase))
+        {
+            throw OrionException.BadRequest("mqtt URL cannot be used in http notifications");
+        }
+
         // Templates (${...}) make the url checkable only after substitution.
         if (!url.Contains("${", StringComparison.Ordinal)
             && (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps)))
@@ -350,15 +358,11 @@ internal static class SubscriptionParser
         var headers = new List<KeyValuePair<string, string>>();
         var qs = new List<KeyValuePair<string, string>>();
         var method = "POST";
-        string? payload = null;
-        var payloadNull = false;
-        object? json = null;
-        var hasJson = false;
         foreach (var pair in map)
         {
             switch (pair.Key)
             {
-                case "url":
+                case "url" or "payload" or "json" or "ngsi" or "timeout":
                     break;
                 case "headers":
                     headers.AddRange(StringMap(pair.Value, "headers"));
@@ -374,34 +378,12 @@ internal static class SubscriptionParser
                     }
 
                     break;
-                case "payload":
-                    if (pair.Value is null)
-                    {
-                        payloadNull = true;
-                    }
-                    else
-                    {
-                        payload = pair.Value as string ?? throw OrionException.BadRequest("payload is not a string");
-                    }
-
-                    break;
-                case "json":
-                    json = pair.Value;
-                    hasJson = true;
-                    break;
-                case "timeout":
-                    break;
                 default:
                     throw OrionException.BadRequest($"unrecognized field in httpCustom: /{pair.Key}/");
             }
         }
 
-        if ((payload is not null || payloadNull) && hasJson)
-        {
-            throw OrionException.BadRequest("only one of payload, json or ngsi fields accepted at the same time in httpCustom");
-        }
-
-        return new HttpCustom { Headers = headers, Qs = qs, Method = method, Payload = payload, PayloadNull = payloadNull, Json = json, HasJson = hasJson };
+        return ParseCustomPayload(map, headers, qs, method);
     }
 
     private static List<string> StringList(object? value, string what)

@@ -61,7 +61,11 @@ internal static class SubscriptionWriter
 
         writer.WriteBoolean("onlyChangedAttrs", s.OnlyChangedAttrs);
         writer.WriteString("attrsFormat", s.AttrsFormat);
-        if (s.Definition.TryGet("notification", out var n) && n is JsonMap notification)
+        if (s.Mqtt is { } mqtt)
+        {
+            WriteMqtt(writer, mqtt);
+        }
+        else if (s.Definition.TryGet("notification", out var n) && n is JsonMap notification)
         {
             if (notification.TryGet("http", out var http))
             {
@@ -193,6 +197,45 @@ internal static class SubscriptionWriter
         s.LastSuccessCode = doc.TryGet("lastSuccessCode", out var code) && code is double cd ? (int)cd : null;
         s.LastFailureReason = doc.TryGet("lastFailureReason", out var reason) ? reason as string : null;
         return s;
+    }
+
+    /// <summary>The mqtt object as Orion renders it: its fields in its order, defaults filled in, the password masked.</summary>
+    private static void WriteMqtt(Utf8JsonWriter writer, MqttEndpoint mqtt)
+    {
+        writer.WriteStartObject(mqtt.IsCustom ? "mqttCustom" : "mqtt");
+        writer.WriteString("url", mqtt.Url);
+        writer.WriteString("topic", mqtt.Topic);
+        writer.WriteNumber("qos", mqtt.Qos);
+        writer.WriteBoolean("retain", mqtt.Retain);
+        if (mqtt.User is not null)
+        {
+            writer.WriteString("user", mqtt.User);
+            writer.WriteString("passwd", "*****");
+        }
+
+        if (mqtt.Custom is { } custom)
+        {
+            if (custom.PayloadNull)
+            {
+                writer.WriteNull("payload");
+            }
+            else if (!string.IsNullOrEmpty(custom.Payload))
+            {
+                writer.WriteString("payload", custom.Payload);
+            }
+            else if (custom.HasJson)
+            {
+                writer.WritePropertyName("json");
+                JsonValues.Write(writer, custom.Json);
+            }
+            else if (custom.Ngsi is { } ngsi)
+            {
+                writer.WritePropertyName("ngsi");
+                JsonValues.Write(writer, ngsi.Source);
+            }
+        }
+
+        writer.WriteEndObject();
     }
 
     private static DateTime? DateOrNull(JsonMap doc, string name) =>

@@ -23,9 +23,10 @@ namespace NgsiFlow.Cli.Commands.Bench;
 /// <c>ngsiflow bench receiver</c>: keep-alive HTTP/1.1 clients post NGSI-v2 normalized notifications, padded to a
 /// body size, into a real receiver on loopback whose job checks every event (sequence number and checksum per
 /// entity: loss and corruption are detected); then the same load against a bare Kestrel endpoint that reads the body
-/// and answers 204 without parsing, the ceiling. Last output line: one JSON object.
+/// and answers 204 without parsing, the ceiling. With <c>--transport mqtt</c>, also the same notifications published with
+/// QoS 1 on a mosquitto the bench starts, through the MQTT receiver into the same checking job. Last output line: one JSON object.
 /// </summary>
-internal static class BenchReceiverCommand
+internal static partial class BenchReceiverCommand
 {
     private const string Job = "bench";
 
@@ -35,6 +36,7 @@ internal static class BenchReceiverCommand
         var seconds = new Option<double>("--seconds") { Description = "Measured seconds per server.", DefaultValueFactory = _ => 10 };
         var bodyBytes = new Option<int>("--body-bytes") { Description = "Size of each notification body in bytes (at least 400).", DefaultValueFactory = _ => 1000 };
         var warmup = new Option<double>("--warmup") { Description = "Warm-up seconds per server, not measured.", DefaultValueFactory = _ => 2 };
+        var transport = new Option<string>("--transport") { Description = "http, or mqtt to also measure MQTT notifications (through a mosquitto the bench starts) next to HTTP.", DefaultValueFactory = _ => "http" };
         var inline = new Option<bool>("--inline") { Description = "Handle requests on Kestrel's socket threads (ReceiverOptions.InlineScheduling), for both servers.", DefaultValueFactory = _ => true };
         var command = new Command("receiver", "Notifications/s through the receiver into a checking job, against a bare Kestrel endpoint.");
         command.Options.Add(clients);
@@ -42,6 +44,7 @@ internal static class BenchReceiverCommand
         command.Options.Add(bodyBytes);
         command.Options.Add(warmup);
         command.Options.Add(inline);
+        command.Options.Add(transport);
         command.SetAction(async (parseResult, ct) =>
         {
             var c = parseResult.GetValue(clients);
@@ -49,19 +52,32 @@ internal static class BenchReceiverCommand
             var b = parseResult.GetValue(bodyBytes);
             var w = parseResult.GetValue(warmup);
             var output = parseResult.InvocationConfiguration.Output;
+            var t = parseResult.GetValue(transport) ?? "http";
+            if (t is not ("http" or "mqtt"))
+            {
+                parseResult.InvocationConfiguration.Error.WriteLine($"--transport must be http or mqtt (was '{t}').");
+                return 2;
+            }
+
+            if (t == "mqtt" && !Servers.MosquittoServer.IsInstalled)
+            {
+                parseResult.InvocationConfiguration.Error.WriteLine($"--transport mqtt starts a mosquitto, and {Servers.MosquittoServer.ServerBinary} is missing: install the Debian package mosquitto (apt-get install mosquitto).");
+                return 1;
+            }
+
             if (c is < 1 or > 1024 || s is <= 0 or > 3600 || b is < 400 or > 64 * 1024 * 1024 || w is < 0 or > 600)
             {
                 parseResult.InvocationConfiguration.Error.WriteLine("--clients must be 1..1024, --seconds 0..3600, --body-bytes 400..67108864, --warmup 0..600.");
                 return 2;
             }
 
-            await RunAsync(c, TimeSpan.FromSeconds(s), b, TimeSpan.FromSeconds(w), parseResult.GetValue(inline), output, ct).ConfigureAwait(false);
+            await RunAsync(c, TimeSpan.FromSeconds(s), b, TimeSpan.FromSeconds(w), parseResult.GetValue(inline), t == "mqtt", output, ct).ConfigureAwait(false);
             return 0;
         });
         return command;
     }
 
-    private static async Task RunAsync(int clients, TimeSpan duration, int bodyBytes, TimeSpan warmup, bool inline, TextWriter output, CancellationToken ct)
+    private static async Task RunAsync(int clients, TimeSpan duration, int bodyBytes, TimeSpan warmup, bool inline, bool mqtt, TextWriter output, CancellationToken ct)
     {
         output.WriteLine($"bench receiver: {clients} clients, {duration.TotalSeconds:0.#} s, {bodyBytes} byte bodies, inline scheduling {(inline ? "on" : "off")}, .NET {Environment.Version}, {Environment.ProcessorCount} cores");
         var templates = Enumerable.Range(0, clients).Select(i => new RequestTemplate(i, bodyBytes)).ToArray();
@@ -110,6 +126,14 @@ internal static class BenchReceiverCommand
         output.WriteLine($"  answered 2xx {accepted:N0}, refused {measured.Failed:N0} (receiver counted {stats.Accepted:N0} accepted, {stats.RejectedTotal:N0} rejected)");
         output.WriteLine($"  received by job {received:N0}, lost {lost:N0}, corrupted {checker.Corrupted:N0}, duplicates {checker.Duplicates:N0}");
         output.WriteLine($"  ratio to bare Kestrel: {ratio:0.00}");
+        MqttResult? overMqtt = null;
+        if (mqtt)
+        {
+            overMqtt = await RunMqttAsync(clients, duration, bodyBytes, warmup, ct).ConfigureAwait(false);
+            output.WriteLine($"mqtt receiver:{overMqtt.PerSecond,12:N0} notifications/s   (QoS 1 through mosquitto; {overMqtt.Published:N0} published, {overMqtt.Received:N0} received by job, lost {overMqtt.Lost:N0}, corrupted {overMqtt.Corrupted:N0}, duplicates {overMqtt.Duplicates:N0}, rejected {overMqtt.Rejected:N0})");
+            output.WriteLine($"  ratio to HTTP receiver: {(measured.PerSecond > 0 ? overMqtt.PerSecond / measured.PerSecond : 0):0.00}");
+        }
+
         var json = JsonSerializer.Serialize(new
         {
             bench = "receiver",
@@ -133,6 +157,12 @@ internal static class BenchReceiverCommand
             cpuMicrosPerNotification = Math.Round(measured.CpuMicrosPerRequest, 1),
             bareCpuMicrosPerRequest = Math.Round(bare.CpuMicrosPerRequest, 1),
             cpuRatio = measured.CpuMicrosPerRequest > 0 ? Math.Round(bare.CpuMicrosPerRequest / measured.CpuMicrosPerRequest, 3) : 0,
+            mqttNotificationsPerSecond = overMqtt is null ? (double?)null : Math.Round(overMqtt.PerSecond),
+            mqttPublished = overMqtt?.Published,
+            mqttReceivedByJob = overMqtt?.Received,
+            mqttLost = overMqtt?.Lost,
+            mqttDuplicates = overMqtt?.Duplicates,
+            mqttToHttpRatio = overMqtt is null || measured.PerSecond <= 0 ? (double?)null : Math.Round(overMqtt.PerSecond / measured.PerSecond, 3),
         });
         output.WriteLine(json);
     }
@@ -360,6 +390,15 @@ internal static class BenchReceiverCommand
         {
             Utf8Formatter.TryFormat(Base + seq, request.AsSpan(HeadLength + _seqOffset, 10), out _);
             Utf8Formatter.TryFormat(Checksum(Client, seq, PadHash), request.AsSpan(HeadLength + _checksumOffset, 10), out _);
+        }
+
+        /// <summary>A copy of the body alone, for MQTT; stamp it with <see cref="StampBody"/>.</summary>
+        public byte[] BodyCopy() => (byte[])_body.Clone();
+
+        public void StampBody(byte[] body, long seq)
+        {
+            Utf8Formatter.TryFormat(Base + seq, body.AsSpan(_seqOffset, 10), out _);
+            Utf8Formatter.TryFormat(Checksum(Client, seq, PadHash), body.AsSpan(_checksumOffset, 10), out _);
         }
 
         public static uint Fnv(ReadOnlySpan<byte> bytes)

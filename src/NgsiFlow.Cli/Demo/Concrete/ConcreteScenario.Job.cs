@@ -13,12 +13,19 @@ internal sealed partial class ConcreteScenario
 
     private static EntityFilter Entities => EntityFilter.ByPattern("^Concrete[0-9]*$", ConcreteEntities.Type);
 
-    private NgsiConnector StartJobs(DemoContext context, OnnxModel model, IReadOnlyList<string> features, ConcreteTracker tracker)
+    private NgsiConnector StartJobs(DemoContext context, OnnxModel model, IReadOnlyList<string> features, ConcreteTracker tracker, Uri? mqtt)
     {
         var connector = new NgsiConnector(new ConnectorOptions
         {
             Receiver = new ReceiverOptions { Port = context.Options.ReceiverPort, PublicBaseUrl = context.Options.PublicUrl },
+            Mqtt = mqtt is null ? null : new MqttReceiverOptions
+            {
+                BrokerUrl = mqtt,
+                ClientId = "ngsiflow-demo-concrete",
+                TopicPrefix = "ngsiflow-demo",
+            },
         });
+        var transport = mqtt is null ? NotificationTransport.Http : NotificationTransport.Mqtt;
         var broker = connector.AddBroker(BrokerConnection.V2(new NgsiClientOptions { BaseAddress = context.BrokerAddress, Fiware = context.Fiware }));
         var replier = connector.Replier(broker);
 
@@ -33,6 +40,7 @@ internal sealed partial class ConcreteScenario
                 ConditionAttributes = [.. features, ConcreteEntities.Strength, ConcreteEntities.Row],
                 ExceptAttributes = [ConcreteEntities.PredictedStrength, ConcreteEntities.PredictionError],
                 Fiware = context.Fiware,
+                Transport = transport,
             })
             .ForEachAsync((e, ct) => PredictAsync(e, model, layout, replier, tracker, ct));
 
@@ -46,6 +54,7 @@ internal sealed partial class ConcreteScenario
                 Attributes = [ConcreteEntities.PredictedStrength, ConcreteEntities.PredictionError],
                 Format = NotificationFormat.V2Normalized,
                 Fiware = context.Fiware,
+                Transport = transport,
             })
             .ForEachAsync((e, _) =>
             {

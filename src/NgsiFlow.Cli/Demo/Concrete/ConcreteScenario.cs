@@ -1,3 +1,4 @@
+using NgsiFlow.Cli.Commands.Bench.Servers;
 using NgsiFlow.Client;
 using NgsiFlow.Connector;
 using NgsiFlow.Dashboard;
@@ -17,6 +18,7 @@ internal sealed partial class ConcreteScenario : IDemoScenario, IAsyncDisposable
     private ConcreteDataSet? _data;
     private ScikitLearnReference? _reference;
     private NgsiConnector? _connector;
+    private MosquittoServer? _mosquitto;
     private NgsiV2Client? _admin;
     private CancellationTokenSource? _background;
     private Task _followSubscriptions = Task.CompletedTask;
@@ -77,7 +79,13 @@ internal sealed partial class ConcreteScenario : IDemoScenario, IAsyncDisposable
             await _admin.UpsertEntityAsync(ConcreteEntities.Empty(id, data.Features), cancellationToken: cancellationToken).ConfigureAwait(false);
         }
 
-        _connector = StartJobs(context, model, data.Features, tracker);
+        Uri? mqtt = null;
+        if (options.UsesMqtt)
+        {
+            mqtt = options.MqttBroker ?? (_mosquitto = await StartMosquittoAsync(cancellationToken).ConfigureAwait(false)).Uri;
+        }
+
+        _connector = StartJobs(context, model, data.Features, tracker, mqtt);
         await _connector.StartAsync(cancellationToken).ConfigureAwait(false);
         _background = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         if (dashboard is not null)
@@ -111,6 +119,23 @@ internal sealed partial class ConcreteScenario : IDemoScenario, IAsyncDisposable
         return summary;
     }
 
+    private static async Task<MosquittoServer> StartMosquittoAsync(CancellationToken cancellationToken)
+    {
+        if (!MosquittoServer.IsInstalled)
+        {
+            throw new DemoException($"--notifications mqtt starts a mosquitto, and {MosquittoServer.ServerBinary} is missing: install the Debian package mosquitto (apt-get install mosquitto), or give an MQTT broker with --mqtt-broker.");
+        }
+
+        try
+        {
+            return await MosquittoServer.StartAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is InvalidOperationException or TimeoutException or IOException)
+        {
+            throw new DemoException("Could not start mosquitto: " + ex.Message, ex);
+        }
+    }
+
     public async ValueTask DisposeAsync()
     {
         if (_background is not null)
@@ -130,6 +155,12 @@ internal sealed partial class ConcreteScenario : IDemoScenario, IAsyncDisposable
         if (_connector is not null)
         {
             await _connector.DisposeAsync().ConfigureAwait(false);
+        }
+
+        if (_mosquitto is not null)
+        {
+            await _mosquitto.DisposeAsync().ConfigureAwait(false);
+            _mosquitto = null;
         }
 
         _admin?.Dispose();
