@@ -76,7 +76,7 @@ public sealed class ClusterOptionsTests
     }
 
     [Theory]
-    [InlineData("--job nope --redis 127.0.0.1:1 --broker http://127.0.0.1:1/", "--job: no job named 'nope'. Known jobs: running-sum, type-counts.")]
+    [InlineData("--job nope --redis 127.0.0.1:1 --broker http://127.0.0.1:1/", "--job: no job file or built-in job named 'nope'. Built-in jobs: running-sum, type-counts.")]
     [InlineData("--job running-sum --redis 127.0.0.1:1 --broker ftp://x/", "--broker must be an absolute http(s) URL (was 'ftp://x/').")]
     [InlineData("--job running-sum --redis 127.0.0.1:1 --broker http://127.0.0.1:1/ --listen nowhere", "--listen must be an IP address (was 'nowhere').")]
     [InlineData("--job running-sum --redis 127.0.0.1:1 --broker http://127.0.0.1:1/ --silo-port 0", "ClusterNodeOptions.SiloPort must be between 1 and 65535 (was 0).")]

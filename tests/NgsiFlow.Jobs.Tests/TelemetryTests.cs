@@ -86,6 +86,11 @@ public sealed partial class TelemetryTests
             writeBack.Kind.ShouldBe(ActivityKind.Client);
             Ancestors(writeBack, trace).ShouldContain(job);
             receive.GetTagItem("fiware.correlator").ShouldNotBeNull();
+
+            // The embedded broker's notify span, whose traceparent the receiver continued, is the trace's root.
+            var notify = trace.Where(s => s.SpanId == receive.ParentSpanId).ShouldHaveSingleItem();
+            notify.DisplayName.ShouldBe("notify");
+            notify.Source.Name.ShouldBe("NgsiFlow.Broker");
         }
     }
 

@@ -228,6 +228,7 @@ internal sealed partial class BrokerCore
             ServicePath = entity.ServicePath,
             Correlator = correlator,
             EntityHash = HashCode.Combine(StringComparer.Ordinal.GetHashCode(entity.Id), StringComparer.Ordinal.GetHashCode(entity.Type)),
+            Parent = System.Diagnostics.Activity.Current?.Context ?? default,
         };
     }
 

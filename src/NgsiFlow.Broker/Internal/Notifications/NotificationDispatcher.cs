@@ -233,6 +233,7 @@ internal sealed partial class NotificationDispatcher : IAsyncDisposable
     private async Task SendAsync(List<NotificationJob> jobs, Uri uri, RawHttpSender raw, (int Status, Exception? Error)[] results, CancellationToken cancellationToken)
     {
         await _inFlight.WaitAsync(cancellationToken).ConfigureAwait(false);
+        var spans = BrokerTracing.Source.HasListeners() ? jobs.Select(BrokerTracing.StartNotify).ToList() : null;
         try
         {
             if (RawHttpSender.CanSend(uri))
@@ -243,7 +244,17 @@ internal sealed partial class NotificationDispatcher : IAsyncDisposable
             {
                 try
                 {
-                    results[0] = (await SendWithHttpClientAsync(jobs[0], cancellationToken).ConfigureAwait(false), null);
+                    // The HTTP client sends the current span on as traceparent.
+                    var previous = System.Diagnostics.Activity.Current;
+                    System.Diagnostics.Activity.Current = spans?[0] ?? previous;
+                    try
+                    {
+                        results[0] = (await SendWithHttpClientAsync(jobs[0], cancellationToken).ConfigureAwait(false), null);
+                    }
+                    finally
+                    {
+                        System.Diagnostics.Activity.Current = previous;
+                    }
                 }
                 catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
                 {
@@ -255,6 +266,11 @@ internal sealed partial class NotificationDispatcher : IAsyncDisposable
         finally
         {
             _inFlight.Release();
+            for (var i = 0; spans is not null && i < spans.Count; i++)
+            {
+                spans[i]?.SetTag("http.response.status_code", results[i].Status);
+                spans[i]?.Dispose();
+            }
         }
 
         var now = Dates.Now();

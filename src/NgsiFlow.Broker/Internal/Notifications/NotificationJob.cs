@@ -37,4 +37,10 @@ internal sealed class NotificationJob
 
     /// <summary>A hash of the entity's id and type: the notifications of one entity share a sender and so keep their order.</summary>
     public required int EntityHash { get; init; }
+
+    /// <summary>The span of the update that caused the notification (default when nobody traces).</summary>
+    public System.Diagnostics.ActivityContext Parent { get; init; }
+
+    /// <summary>The notify span's W3C id, sent as <c>traceparent</c>; null when nobody traces.</summary>
+    public string? TraceParent { get; set; }
 }

@@ -138,6 +138,10 @@ internal sealed class RawHttpSender : IDisposable
         WriteHeader("Fiware-ServicePath", job.ServicePath, custom);
         WriteHeader("Fiware-Correlator", job.Correlator, custom);
         WriteHeader("Ngsiv2-AttrsFormat", job.Format, custom);
+        if (job.TraceParent is { } traceParent)
+        {
+            WriteHeader("traceparent", traceParent, custom);
+        }
         if (job.Body is not null)
         {
             WriteHeader("Content-Type", job.ContentType == "application/json" ? "application/json; charset=utf-8" : job.ContentType, null);
