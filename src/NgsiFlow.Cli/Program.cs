@@ -1,6 +1,7 @@
 using System.CommandLine;
 using NgsiFlow.Cli.Commands;
 using NgsiFlow.Cli.Commands.Bench;
+using NgsiFlow.Cli.Commands.Hosting;
 using NgsiFlow.Cli.Commands.Predict;
 
 var root = new RootCommand("NgsiFlow: stream processing and model inference on FIWARE context data.");
@@ -30,6 +31,7 @@ bench.Subcommands.Add(BenchInferenceCommand.Create());
 bench.Subcommands.Add(BenchReceiverCommand.Create());
 bench.Subcommands.Add(BenchSinksCommand.Create());
 root.Subcommands.Add(bench);
+ExampleHelp.Install(root);
 
 // Long-running commands stop gracefully on Ctrl+C or SIGTERM (a cluster node hands its keys over, a broker drains
 // its notifications): give them time before the process is ended.

@@ -43,6 +43,19 @@ public sealed class ProgramTests
     }
 
     [Fact]
+    public async Task Help_ofRun_endsWithAnExampleJobFile_thatTheRootHelpLeavesOut()
+    {
+        var run = await CliProcess.RunAsync("run", "--help");
+        var root = await CliProcess.RunAsync("--help");
+
+        run.ExitCode.ShouldBe(0, run.ToString());
+        run.Output.ShouldContain("--dry-run");
+        run.Output.ShouldContain("name: concrete-strength");
+        run.Output.IndexOf("name: concrete-strength", StringComparison.Ordinal).ShouldBeGreaterThan(run.Output.IndexOf("--dry-run", StringComparison.Ordinal));
+        root.Output.ShouldNotContain("name: concrete-strength");
+    }
+
+    [Fact]
     public async Task Version_childProcess_printsTheProductVersionAndRuntime()
     {
         var result = await CliProcess.RunAsync("version");

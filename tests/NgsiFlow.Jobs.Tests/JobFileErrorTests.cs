@@ -74,6 +74,8 @@ public sealed class JobFileErrorTests
         { "template without id", Head + Concrete + "writeBack:\n  mode: template\n  template: { type: Prediction }\n", "job.yaml:20:13: writeBack.template: the template needs 'id' and 'type' (such as id: Prediction:${id})" },
         { "sink with bad URI", Head + Concrete + "sinks:\n  - rabbitmq: { uri: http://rabbit, exchange: x }\n", "job.yaml:19:22: sinks[0].rabbitmq.uri: 'http://rabbit' is not an absolute amqp or amqps URL" },
         { "two sinks in one item", Head + Concrete + "sinks:\n  - influxdb: { url: http://i, database: d }\n    postgresql: { connectionString: x }\n", "job.yaml:19:5: sinks[0]: one sink per list item; found influxdb and postgresql" },
+        { "nested far too deep", "name: " + new string('[', 20_000), "job.yaml:1:70: nested deeper than 64 levels" },
+        { "aliases inside aliases", "a: &a [x, x, x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a, *a]\nc: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b, *b]\nd: &d [*c, *c, *c, *c, *c, *c, *c, *c, *c, *c]\ne: &e [*d, *d, *d, *d, *d, *d, *d, *d, *d, *d]\nf: [*e, *e, *e, *e, *e, *e, *e, *e, *e, *e]\n", "job.yaml:1:35: e[7][8][8][8][9]: expands to more than 100000 values (aliases repeated inside each other?)" },
         { "binary file", "name: a\0\0", "job.yaml: the file holds NUL characters: is it a binary file?" },
     };
 

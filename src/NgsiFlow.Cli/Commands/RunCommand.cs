@@ -55,10 +55,11 @@ internal static class RunCommand
         var dashboardPort = new Option<int>("--dashboard-port") { Description = "Port of the live page (0 picks a free one).", DefaultValueFactory = _ => 0 };
         var noDashboard = new Option<bool>("--no-dashboard") { Description = "Serve no live page." };
         var statusSeconds = new Option<double>("--status-seconds") { Description = "How often the status line is refreshed (written as a new line when the output is not a terminal).", DefaultValueFactory = _ => 1 };
-        var command = new Command("run", "Run a job file: subscribe to the broker, score the model on every update, write the outputs back.\n\n" + Example)
+        var command = new Command("run", "Run a job file: subscribe to the broker, score the model on every update, write the outputs back.")
         {
             file, broker, dryRun, port, noCheck, dashboardPort, noDashboard, statusSeconds,
         };
+        ExampleHelp.Set(command, Example);
         var operability = new OperabilityOptions();
         operability.AddTo(command);
 

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using YamlDotNet.Core;
+using YamlDotNet.Core.Events;
 using YamlDotNet.RepresentationModel;
 
 namespace NgsiFlow.Jobs.Internal;
@@ -15,6 +16,10 @@ internal sealed partial class YamlDocument
     /// <summary>The deepest nesting a job file may have; deeper documents are refused rather than walked.</summary>
     public const int MaxDepth = 64;
 
+    /// <summary>The most values a job file may expand to; aliases (<c>*a</c>) repeated inside each other would grow without end.</summary>
+    public const int MaxValues = 100_000;
+
+    private int _count;
     private readonly Dictionary<string, (int Line, int Column)> _values = new(StringComparer.Ordinal);
     private readonly Dictionary<string, (int Line, int Column)> _keys = new(StringComparer.Ordinal);
 
@@ -31,6 +36,7 @@ internal sealed partial class YamlDocument
         var stream = new YamlStream();
         try
         {
+            CheckDepth(text, file);
             stream.Load(new StringReader(text));
         }
         catch (YamlException e) when (e.Message.Contains("Duplicate key", StringComparison.Ordinal))
@@ -62,6 +68,33 @@ internal sealed partial class YamlDocument
 
         document.Root = document.Convert(stream.Documents[0].RootNode, string.Empty, 0);
         return document;
+    }
+
+    /// <summary>
+    /// Refuses nesting deeper than <see cref="MaxDepth"/> from the parser's events, before YamlDotNet's representation
+    /// model (which recurses once per level) could overflow the stack on a file of ten thousand <c>[</c>.
+    /// </summary>
+    private static void CheckDepth(string text, string file)
+    {
+        var parser = new Parser(new StringReader(text));
+        var depth = 0;
+        while (parser.MoveNext())
+        {
+            switch (parser.Current)
+            {
+                case MappingStart or SequenceStart:
+                    if (++depth > MaxDepth)
+                    {
+                        var start = parser.Current.Start;
+                        throw new JobFileException(new JobFileError(file, (int)start.Line, (int)start.Column, string.Empty, $"nested deeper than {MaxDepth} levels"));
+                    }
+
+                    break;
+                case MappingEnd or SequenceEnd:
+                    depth--;
+                    break;
+            }
+        }
     }
 
     /// <summary>Where the value at <paramref name="pointer"/> starts; the closest enclosing value when it is absent.</summary>
@@ -119,6 +152,11 @@ internal sealed partial class YamlDocument
         if (depth > MaxDepth)
         {
             throw Error(node, pointer, $"nested deeper than {MaxDepth} levels");
+        }
+
+        if (++_count > MaxValues)
+        {
+            throw Error(node, pointer, $"expands to more than {MaxValues} values (aliases repeated inside each other?)");
         }
 
         _values[pointer] = ((int)node.Start.Line, (int)node.Start.Column);
