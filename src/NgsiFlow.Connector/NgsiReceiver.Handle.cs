@@ -24,7 +24,7 @@ public sealed partial class NgsiReceiver
         }
 
         _counters.Received();
-        using var span = IsNotifyPath(context.Request.Path.Value) ? ConnectorTracing.StartReceive(context) : null;
+        using var span = IsNotifyPath(context.Request.Path.Value) || IsIngestPath(context.Request.Path.Value) ? ConnectorTracing.StartReceive(context) : null;
         using var scope = context.Request.Headers.TryGetValue("Fiware-Correlator", out var correlator) ? _logger.BeginScope(new CorrelatorScope(correlator.ToString())) : null;
         await HandleCoreAsync(context, context.Request).ConfigureAwait(false);
         span?.SetTag("http.response.status_code", context.Response.StatusCode);
@@ -36,6 +36,12 @@ public sealed partial class NgsiReceiver
 
     private async ValueTask HandleCoreAsync(HttpContext context, HttpRequest request)
     {
+        if (IsIngestPath(request.Path.Value))
+        {
+            await HandleIngestAsync(context, request).ConfigureAwait(false);
+            return;
+        }
+
         if (_options.OtherRequests is { } other && !IsNotifyPath(request.Path.Value))
         {
             await other(context).ConfigureAwait(false);
@@ -227,7 +233,7 @@ public sealed partial class NgsiReceiver
         }
 
         var batch = new NotificationBatch(route.Job, notification, events);
-        var (refused, detail) = await HandOverAsync(route, batch).ConfigureAwait(false);
+        var (refused, detail) = await HandOverAsync(route.Job, (route.Target, batch), static (s, token) => s.Target.AcceptAsync(s.batch, token)).ConfigureAwait(false);
         if (refused == RejectReason.TargetFailed)
         {
             await RefuseAsync(context, route, RejectReason.TargetFailed, 500, "InternalServerError", $"job '{route.Job}' could not take the notification; see the receiver's log").ConfigureAwait(false);
@@ -259,7 +265,7 @@ public sealed partial class NgsiReceiver
         return notify.Length <= 1 || (path is not null && path.StartsWith(notify, StringComparison.Ordinal) && (path.Length == notify.Length || path[notify.Length] == '/'));
     }
 
-    private async ValueTask<(RejectReason? Reason, string? Detail)> HandOverAsync(ReceiverRoute route, NotificationBatch batch)
+    private async ValueTask<(RejectReason? Reason, string? Detail)> HandOverAsync<TState>(string name, TState state, Func<TState, CancellationToken, ValueTask> accept)
     {
         // The hold timer is armed only when the target did not take the batch at once, so the common path costs
         // neither a timer nor a token source.
@@ -267,7 +273,7 @@ public sealed partial class NgsiReceiver
         t_holdSource = null;
         try
         {
-            var pending = route.Target.AcceptAsync(batch, source.Token);
+            var pending = accept(state, source.Token);
             if (!pending.IsCompletedSuccessfully)
             {
                 source.CancelAfter(_options.HoldTimeout);
@@ -291,7 +297,7 @@ public sealed partial class NgsiReceiver
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
-            ReceiverLog.TargetFailed(_logger, e, route.Job);
+            ReceiverLog.TargetFailed(_logger, e, name);
             return (RejectReason.TargetFailed, null);
         }
         finally

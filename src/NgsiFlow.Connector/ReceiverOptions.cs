@@ -30,6 +30,10 @@ public sealed class ReceiverOptions
     /// and <c>{NotifyPath}</c> (routed by the body's subscription id). Default <c>/notify</c>.</summary>
     public string NotifyPath { get; set; } = "/notify";
 
+    /// <summary>Path prefix of the ingest endpoints <c>{IngestPath}/{route}</c> (<see cref="NgsiReceiver.AddIngest"/>),
+    /// which take any JSON records rather than NGSI notifications. Default <c>/ingest</c>.</summary>
+    public string IngestPath { get; set; } = "/ingest";
+
     /// <summary>Largest accepted body in bytes; larger ones get 413. Default <see cref="DefaultMaxBodyBytes"/>.</summary>
     public long MaxBodyBytes { get; set; } = DefaultMaxBodyBytes;
 
@@ -116,6 +120,15 @@ public sealed class ReceiverOptions
         if (string.IsNullOrEmpty(NotifyPath) || NotifyPath[0] != '/' || (NotifyPath.Length > 1 && NotifyPath[^1] == '/') || NotifyPath.Contains('?', StringComparison.Ordinal))
         {
             errors.Add($"ReceiverOptions.NotifyPath must start with '/' and not end with '/' (was '{NotifyPath}').");
+        }
+
+        if (string.IsNullOrEmpty(IngestPath) || IngestPath.Length < 2 || IngestPath[0] != '/' || IngestPath[^1] == '/' || IngestPath.Contains('?', StringComparison.Ordinal))
+        {
+            errors.Add($"ReceiverOptions.IngestPath must start with '/', name a path and not end with '/' (was '{IngestPath}').");
+        }
+        else if (IngestPath == NotifyPath || IngestPath.StartsWith(NotifyPath + "/", StringComparison.Ordinal))
+        {
+            errors.Add($"ReceiverOptions.IngestPath '{IngestPath}' must lie outside the NotifyPath '{NotifyPath}'.");
         }
 
         if (MaxBodyBytes is < 1024 or > int.MaxValue)

@@ -139,11 +139,11 @@ public sealed class Record : IEnumerable<KeyValuePair<string, object?>>, IEquata
         writer.WriteEndObject();
     }
 
-    /// <summary>The record as compact JSON.</summary>
+    /// <summary>The record as compact JSON (escaping only what JSON requires: the text is not meant for HTML).</summary>
     public string ToJson()
     {
         using var buffer = new MemoryStream();
-        using (var writer = new Utf8JsonWriter(buffer))
+        using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
         {
             WriteJson(writer);
         }
