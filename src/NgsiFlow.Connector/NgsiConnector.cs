@@ -27,6 +27,7 @@ public sealed class NgsiConnector : IAsyncDisposable
     private readonly ILogger _logger;
     private readonly Dictionary<string, JobEntry> _jobs = new(StringComparer.Ordinal);
     private readonly List<(JobEntry Job, BrokerConnection Broker, SubscriptionRequest Request)> _declared = [];
+    private readonly List<(string Route, StreamJob Job, StreamInput<IngestedRecord> Input)> _ingests = [];
     private readonly List<BrokerConnection> _brokers = [];
     private readonly List<NgsiReplier> _repliers = [];
     private readonly SubscriptionManager _subscriptions;
@@ -109,6 +110,33 @@ public sealed class NgsiConnector : IAsyncDisposable
         }
 
         return entry.Input;
+    }
+
+    /// <summary>
+    /// The records devices post to <c>POST {IngestPath}/{route}</c> (any JSON object, array of objects or JSON lines),
+    /// as a stream of <paramref name="job"/>; the receiver answers 2xx once the job's input holds them.
+    /// </summary>
+    /// <param name="job">The job.</param>
+    /// <param name="route">The route's name, URL-safe (letters, digits, '.', '_', '-').</param>
+    /// <param name="capacity">The input's capacity (the job's default when null).</param>
+    /// <returns>The records, with their route and receiving time.</returns>
+    /// <exception cref="ArgumentException">The route's name is not URL-safe or is taken.</exception>
+    public Stream<IngestedRecord> Ingest(StreamJob job, string route, int? capacity = null)
+    {
+        ArgumentNullException.ThrowIfNull(job);
+        NgsiReceiver.CheckName(route, nameof(route));
+        EnsureNotStarted();
+        lock (_ingests)
+        {
+            if (_ingests.Any(i => i.Route == route))
+            {
+                throw new ArgumentException($"An ingest route named '{route}' is declared already.", nameof(route));
+            }
+
+            var input = job.Input<IngestedRecord>(capacity, "ingest-" + route);
+            _ingests.Add((route, job, input));
+            return input;
+        }
     }
 
     /// <summary>
@@ -204,6 +232,15 @@ public sealed class NgsiConnector : IAsyncDisposable
             }
         }
 
+        foreach (var (route, job, input) in _ingests)
+        {
+            _receiver.AddIngest(route, new RecordInputTarget(input));
+            if (!job.IsStarted)
+            {
+                job.Start();
+            }
+        }
+
         if (_options.Mqtt is { } mqttOptions)
         {
             // Jobs are routed before connecting: a persistent session delivers what it kept right after the connect.
@@ -271,12 +308,9 @@ public sealed class NgsiConnector : IAsyncDisposable
             await _mqtt.StopAsync(cancellationToken).ConfigureAwait(false);
         }
 
-        foreach (var entry in _jobs.Values)
+        foreach (var job in _jobs.Values.Select(e => e.Job).Concat(_ingests.Select(i => i.Job)).OfType<StreamJob>().Distinct())
         {
-            if (entry.Job is { } job)
-            {
-                await job.StopAsync(cancellationToken).ConfigureAwait(false);
-            }
+            await job.StopAsync(cancellationToken).ConfigureAwait(false);
         }
 
         foreach (var replier in _repliers)
