@@ -110,7 +110,9 @@ public sealed class JobPlan : IDisposable
                 continue;
             }
 
-            var known = page.Items.SelectMany(e => e.AttributeNames).ToHashSet(StringComparer.Ordinal);
+            // With transforms, the features read the transformed entity: check against the samples transformed.
+            var transforms = Spec.Transforms is { Transforms.Count: > 0 } t ? new EntityTransforms(t) : null;
+            var known = page.Items.SelectMany(e => transforms?.Apply(new NgsiEvent(Spec.Name, e, Subscription.Fiware ?? FiwareContext.Default, NotificationFormat.V2Normalized, null, null, DateTimeOffset.UtcNow), out _, out _)?.Entity.AttributeNames ?? e.AttributeNames).ToHashSet(StringComparer.Ordinal);
             for (var i = 0; i < Features.Features.Count; i++)
             {
                 var f = Features.Features[i];
@@ -153,6 +155,11 @@ public sealed class JobPlan : IDisposable
         s.AppendLine(CultureInfo.InvariantCulture, $"broker     {(b.Embedded ? "embedded NGSI-v2 broker" : $"{b.Url} (NGSI-{(b.Api == NgsiApi.Ld ? "LD" : "v2")})")}{(b.Tenant is null ? string.Empty : $", tenant {b.Tenant}")}{(b.ServicePath is null ? string.Empty : $", service path {b.ServicePath}")}{(b.Auth.Mode == NgsiAuthMode.None ? string.Empty : $", auth {b.Auth.Mode}")}");
         s.AppendLine(CultureInfo.InvariantCulture, $"subscribe  {string.Join(", ", Subscription.Entities.Select(Describe))} when {(Subscription.ConditionAttributes.Count == 0 ? "any attribute" : string.Join(", ", Subscription.ConditionAttributes))} changes{(Subscription.Expression is null ? string.Empty : $", q={Subscription.Expression}")}{(Subscription.Throttling is { } t ? $", throttling {t.TotalSeconds:0.###} s" : string.Empty)}");
         s.AppendLine(CultureInfo.InvariantCulture, $"receiver   {Spec.Receiver.Listen}:{Spec.Receiver.Port}/notify/{Spec.Name}{(Spec.Receiver.PublicUrl is { } u ? $" (reached at {u})" : string.Empty)}");
+        foreach (var transform in Spec.Transforms?.Transforms ?? [])
+        {
+            s.AppendLine(CultureInfo.InvariantCulture, $"transform  {transform}");
+        }
+
         if (Spec.Window is { } w)
         {
             var shape = w.Kind switch

@@ -32,6 +32,12 @@ public sealed class JobSpec
     /// <summary>Where notifications are received.</summary>
     public JobReceiver Receiver { get; init; } = new(9100, IPAddress.Loopback, null);
 
+    /// <summary>
+    /// Record transforms applied to each notified entity (its attributes as fields, with <c>id</c> and <c>type</c>)
+    /// before the window and the features; null when the file has none.
+    /// </summary>
+    public NgsiFlow.Engine.Records.RecordPipeline? Transforms { get; init; }
+
     /// <summary>The model's inputs in its input order; null for "auto" (each model feature from the attribute of its name).</summary>
     public IReadOnlyList<JobFeature>? Features { get; init; }
 

@@ -109,6 +109,52 @@ public sealed class SampleJobTests(PostgresFixture postgres)
         runner.Counters.Snapshot().Skipped.ShouldBe(0);
     }
 
+    [Fact]
+    public async Task EdgeDevicesJob_textReadings_areCastSplitAndFilteredBeforeTheWindow()
+    {
+        using var plan = JobPlan.Resolve(JobFile.Load(TestPaths.InRepository("samples", "jobs", "edge-devices.yaml")));
+        await using var runner = await JobRunner.StartAsync(plan, new JobRunnerOptions { EmbeddedBrokerPort = 0, ReceiverPort = 0 });
+        using var client = new NgsiV2Client(new NgsiClientOptions { BaseAddress = runner.BrokerAddress });
+
+        // One device, a reading every 20 s of its clock; minute 0 holds a broken reading (ERR) and an impossible one.
+        var start = new DateTime(2026, 12, 4, 10, 0, 0, DateTimeKind.Utc);
+        var readings = new (int Second, string Temperature, double AccelZ)[]
+        {
+            (0, "20.5", 0.09), (20, "ERR", 0.5), (30, "150", 0.7), (40, "21.5", 0.11), (60, "22.0", 0.2), (80, "23.0", 0.3), (120, "24.0", 0.1),
+        };
+        var seen = 0;
+        foreach (var (second, temperature, accelZ) in readings)
+        {
+            await client.UpsertEntityAsync(new NgsiV2Entity("rpi-1", "Device", new NgsiV2AttributeCollection(
+            [
+                new NgsiV2Attribute("bme680_tempc", NgsiValue.FromString(temperature), "Text"),
+                new NgsiV2Attribute("lsm303d_accelerometer", NgsiValue.FromString($"+00.05g : -01.00g : {(accelZ < 0 ? "-" : "+")}{Math.Abs(accelZ).ToString("00.00", System.Globalization.CultureInfo.InvariantCulture)}g"), "Text"),
+                new NgsiV2Attribute("systemtime", NgsiValue.FromString(start.AddSeconds(second).ToString("MM/dd/yyyy HH:mm:ss", System.Globalization.CultureInfo.InvariantCulture)), "Text"),
+            ])));
+            seen++;
+            var expected = seen;
+            await Until(() => runner.Counters.Snapshot().Events >= expected, $"the job to see {expected} updates");
+            if (second == 60)
+            {
+                // The reading at 60 s closed minute 0: two valid readings, the broken and the impossible one left out.
+                var minute0 = await WaitForAsync(client, "DeviceSummary:rpi-1", "meanTemperature",
+                    e => e.Attributes["readings"].GetMetadata("windowStart")!.Value.GetString() == NgsiValue.FromDateTime(new DateTimeOffset(start)).GetString());
+                minute0.GetNumber("readings").ShouldBe(2);
+                minute0.GetNumber("meanTemperature").ShouldBe(21.0, 1e-9);
+                minute0.GetNumber("maxAccelZ").ShouldBe(0.11, 1e-9);
+            }
+        }
+
+        var minute1 = await WaitForAsync(client, "DeviceSummary:rpi-1", "meanTemperature",
+            e => e.Attributes["readings"].GetMetadata("windowStart")!.Value.GetString() == NgsiValue.FromDateTime(new DateTimeOffset(start.AddMinutes(1))).GetString());
+        minute1.GetNumber("readings").ShouldBe(2);
+        minute1.GetNumber("meanTemperature").ShouldBe(22.5, 1e-9);
+        minute1.GetNumber("maxAccelZ").ShouldBe(0.3, 1e-9);
+        var counts = runner.Counters.Snapshot();
+        counts.Skipped.ShouldBe(1);
+        counts.Errors.ShouldBe(1);
+    }
+
     private static async Task RunConcreteAsync(BrokerOptions brokerOptions, int rows)
     {
         await using var broker = await ContextBroker.StartAsync(brokerOptions);

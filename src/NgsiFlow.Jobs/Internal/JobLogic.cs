@@ -15,12 +15,14 @@ internal sealed class JobLogic
     private readonly JobPlan _plan;
     private readonly WindowLogic? _window;
     private readonly JobCounters _counters;
+    private readonly EntityTransforms? _transforms;
 
     public JobLogic(JobPlan plan, JobCounters counters)
     {
         _plan = plan;
         _counters = counters;
         _window = plan.Spec.Window is { } w ? new WindowLogic(w) : null;
+        _transforms = plan.Spec.Transforms is { Transforms.Count: > 0 } t ? new EntityTransforms(t) : null;
     }
 
     public string KeyOf(NgsiEvent e) =>
@@ -38,6 +40,25 @@ internal sealed class JobLogic
         }
 
         _counters.Event();
+        if (_transforms is not null)
+        {
+            if (_transforms.Apply(e, out var skipped, out var error) is not { } transformed)
+            {
+                if (error is not null)
+                {
+                    _counters.Error(error);
+                }
+                else
+                {
+                    _counters.Skip(skipped!);
+                }
+
+                return;
+            }
+
+            e = transformed;
+        }
+
         if (_window is null)
         {
             Emit(key, e, null, output);

@@ -130,9 +130,18 @@ internal static class SchemaCheck
     private static List<string> PropertiesAt(JsonNode schemaNode, string evaluationPath)
     {
         JsonNode? here = schemaNode;
+        var previous = string.Empty;
         foreach (var raw in evaluationPath.Split('/', StringSplitOptions.RemoveEmptyEntries))
         {
             var segment = raw.Replace("~1", "/", StringComparison.Ordinal).Replace("~0", "~", StringComparison.Ordinal);
+
+            // The evaluator names an array's item schema twice (.../items/items/$ref): one step in the schema.
+            if (segment == "items" && previous == "items")
+            {
+                continue;
+            }
+
+            previous = segment;
             if (segment == "$ref")
             {
                 var target = here?["$ref"]?.GetValue<string>() ?? string.Empty;

@@ -34,6 +34,7 @@ internal static partial class SpecBinder
             Broker = broker,
             Subscribe = Subscription(r, SpecReader.At(root, "subscribe"), "/subscribe", broker.Api),
             Receiver = Receiver(r, SpecReader.At(root, "receiver"), "/receiver"),
+            Transforms = Transforms(r, SpecReader.At(root, "transforms"), "/transforms"),
             Features = features,
             Model = model,
             Outputs = outputs,
