@@ -15,6 +15,7 @@ public sealed class FuzzTests(ITestOutputHelper output)
     [Theory]
     [InlineData("parse")]
     [InlineData("receiver")]
+    [InlineData("ingest")]
     [InlineData("broker")]
     [InlineData("sources")]
     [InlineData("models")]

@@ -5,25 +5,25 @@ using NgsiFlow.Cli.Commands.Bench.Fuzz;
 namespace NgsiFlow.Cli.Commands.Bench;
 
 /// <summary>
-/// <c>ngsiflow bench fuzz --target receiver|broker|parse|sources|models|jobs [--seconds N] [--seed S]</c>: the suite's mutation fuzzer for as
+/// <c>ngsiflow bench fuzz --target receiver|ingest|broker|parse|sources|models|jobs [--seconds N] [--seed S]</c>: the suite's mutation fuzzer for as
 /// long as one likes; prints cases/s, the answers by status and every failing case (seed, case, reason, bytes).
 /// </summary>
 internal static class BenchFuzzCommand
 {
     public static Command Create()
     {
-        var target = new Option<string>("--target") { Description = "receiver, broker, parse, sources (the JSON-lines and CSV file readers), models (ONNX loading) or jobs (job files).", Required = true };
+        var target = new Option<string>("--target") { Description = "receiver, ingest (POST /ingest/{route}), broker, parse, sources (the JSON-lines and CSV file readers), models (ONNX loading) or jobs (job files).", Required = true };
         var seconds = new Option<double>("--seconds") { Description = "How long to run.", DefaultValueFactory = _ => 60 };
         var seed = new Option<int>("--seed") { Description = "The first seed; each further minute takes the next one.", DefaultValueFactory = _ => 1 };
-        var command = new Command("fuzz", "Mutation-fuzz an input boundary (receiver, broker, parse, sources, models or jobs) and report the answers; any 5xx, crash or hang is a failure.") { target, seconds, seed };
+        var command = new Command("fuzz", "Mutation-fuzz an input boundary (receiver, ingest, broker, parse, sources, models or jobs) and report the answers; any 5xx, crash or hang is a failure.") { target, seconds, seed };
         command.SetAction(async (parseResult, ct) =>
         {
             var output = parseResult.InvocationConfiguration.Output;
             var error = parseResult.InvocationConfiguration.Error;
             var name = parseResult.GetValue(target)!;
-            if (name is not ("receiver" or "broker" or "parse" or "sources" or "models" or "jobs"))
+            if (name is not ("receiver" or "ingest" or "broker" or "parse" or "sources" or "models" or "jobs"))
             {
-                await error.WriteLineAsync($"--target must be receiver, broker, parse, sources, models or jobs (was '{name}').").ConfigureAwait(false);
+                await error.WriteLineAsync($"--target must be receiver, ingest, broker, parse, sources, models or jobs (was '{name}').").ConfigureAwait(false);
                 return 2;
             }
 

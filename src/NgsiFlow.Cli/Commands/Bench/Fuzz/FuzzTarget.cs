@@ -28,12 +28,13 @@ internal abstract class FuzzTarget : IAsyncDisposable
     public static async Task<FuzzTarget> CreateAsync(string name, CancellationToken cancellationToken) => name switch
     {
         "receiver" => await ReceiverTarget.StartAsync(cancellationToken).ConfigureAwait(false),
+        "ingest" => await IngestTarget.StartAsync(cancellationToken).ConfigureAwait(false),
         "broker" => await BrokerTarget.StartAsync(cancellationToken).ConfigureAwait(false),
         "parse" => new ParseTarget(),
         "sources" => new SourcesTarget(),
         "models" => new ModelsTarget(),
         "jobs" => new JobFileTarget(),
-        _ => throw new ArgumentException($"unknown fuzz target '{name}': receiver, broker, parse, sources, models or jobs", nameof(name)),
+        _ => throw new ArgumentException($"unknown fuzz target '{name}': receiver, ingest, broker, parse, sources, models or jobs", nameof(name)),
     };
 
     protected static async Task<FuzzAnswer> PostAsync(HttpClient http, HttpMethod method, string path, byte[] body, CancellationToken cancellationToken)
