@@ -11,6 +11,7 @@ root.Subcommands.Add(BrokerCommand.Create());
 
 var demo = DemoCommand.Create();
 demo.Subcommands.Add(DemoDetectorCommand.Create());
+demo.Subcommands.Add(DemoEdgeCommand.Create());
 demo.Subcommands.Add(DemoRegimesCommand.Create());
 root.Subcommands.Add(demo);
 
@@ -19,6 +20,7 @@ root.Subcommands.Add(ParseCommand.Create());
 root.Subcommands.Add(PredictCommand.Create());
 root.Subcommands.Add(ReceiveCommand.Create());
 root.Subcommands.Add(RunCommand.Create());
+root.Subcommands.Add(SqlCommand.Create());
 root.Subcommands.Add(SubscriptionsCommand.Create());
 root.Subcommands.Add(VersionCommand.Create());
 

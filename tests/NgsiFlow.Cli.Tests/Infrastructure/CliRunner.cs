@@ -26,6 +26,7 @@ internal static class CliRunner
         root.Subcommands.Add(BrokerCommand.Create());
         root.Subcommands.Add(ParseCommand.Create());
         root.Subcommands.Add(RunCommand.Create());
+        root.Subcommands.Add(SqlCommand.Create());
         root.Subcommands.Add(VersionCommand.Create());
         return root;
     }
