@@ -18,7 +18,7 @@ namespace NgsiFlow.Cli.Commands.Bench;
 /// <c>ngsiflow bench sinks</c>: throughput of the InfluxDB, PostgreSQL and RabbitMQ sinks against servers the user
 /// names, each next to the same work done by the bare client library in the same run, and their ratio.
 /// </summary>
-internal static class BenchSinksCommand
+internal static partial class BenchSinksCommand
 {
     private const int PointSeries = 100;
     private const int InfluxBodies = 64;
@@ -27,13 +27,15 @@ internal static class BenchSinksCommand
     {
         var influx = new Option<string?>("--influx") { Description = "InfluxDB 1.x base address, e.g. http://127.0.0.1:8086/ (databases ngsiflow_bench_* are recreated)." };
         var postgres = new Option<string?>("--postgres") { Description = "Npgsql connection string (tables ngsiflow_bench_* are recreated)." };
+        var parquet = new Option<string?>("--parquet") { Description = "A directory for Parquet files (ngsiflow-bench-* inside it is recreated)." };
         var rabbit = new Option<string?>("--rabbitmq") { Description = "AMQP URI, e.g. amqp://guest:guest@127.0.0.1:5672/ (queues ngsiflow.bench.* are recreated)." };
         var seconds = new Option<double>("--seconds") { Description = "Duration of each measurement (the sink, then its reference).", DefaultValueFactory = _ => 10 };
         var batchSize = new Option<int>("--batch-size") { Description = "Records per write (the sink's MaxBatchSize and the reference's batch).", DefaultValueFactory = _ => 5000 };
-        var command = new Command("sinks", "Throughput of the InfluxDB, PostgreSQL and RabbitMQ sinks next to the bare client library.");
+        var command = new Command("sinks", "Throughput of the InfluxDB, PostgreSQL, RabbitMQ and Parquet sinks next to the bare client library.");
         command.Options.Add(influx);
         command.Options.Add(postgres);
         command.Options.Add(rabbit);
+        command.Options.Add(parquet);
         command.Options.Add(seconds);
         command.Options.Add(batchSize);
         command.SetAction(async (parseResult, cancellationToken) =>
@@ -69,9 +71,14 @@ internal static class BenchSinksCommand
                 results.Add(await BenchRabbitMqAsync(rabbitUri, duration, Math.Min(size, 1000), output, cancellationToken).ConfigureAwait(false));
             }
 
+            if (parseResult.GetValue(parquet) is { } directory)
+            {
+                results.Add(await BenchParquetAsync(directory, duration, size, output, cancellationToken).ConfigureAwait(false));
+            }
+
             if (results.Count == 0)
             {
-                await output.WriteLineAsync("Name at least one server: --influx URL, --postgres CONNECTION, --rabbitmq URI.").ConfigureAwait(false);
+                await output.WriteLineAsync("Name at least one destination: --influx URL, --postgres CONNECTION, --rabbitmq URI, --parquet DIR.").ConfigureAwait(false);
                 return 2;
             }
 
