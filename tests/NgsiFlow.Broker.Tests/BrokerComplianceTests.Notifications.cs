@@ -8,7 +8,7 @@ namespace NgsiFlow.Broker.Tests;
 public abstract partial class BrokerComplianceTests
 {
     [Fact]
-    public async Task Notification_to_dead_receiver_marks_subscription_failed_then_recovers()
+    public async Task Notification_to_dead_receiver_counts_the_failure_then_recovers()
     {
         int deadPort;
         using (var probe = new TcpListener(IPAddress.Loopback, 0))
@@ -23,7 +23,7 @@ public abstract partial class BrokerComplianceTests
         (await Broker.WaitForNotificationsAsync(TimeSpan.FromSeconds(10))).ShouldBeTrue();
 
         var (_, failed) = await SendAsync(HttpMethod.Get, "/v2/subscriptions/" + id);
-        failed!["status"]!.GetValue<string>().ShouldBe("failed");
+        failed!["status"]!.GetValue<string>().ShouldBe("active", "Orion 3.4 dropped the failed status: the counters show the failure");
         failed["notification"]!["failsCounter"]!.GetValue<long>().ShouldBe(1);
         failed["notification"]!["timesSent"]!.GetValue<long>().ShouldBe(1);
         failed["notification"]!["lastFailureReason"]!.GetValue<string>().ShouldBe("Couldn't connect to server");

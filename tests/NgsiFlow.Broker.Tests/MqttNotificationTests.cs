@@ -159,7 +159,7 @@ public sealed class MqttNotificationTests(MosquittoFixture mosquitto) : IAsyncLi
         (await _broker.WaitForNotificationsAsync(TimeSpan.FromSeconds(10))).ShouldBeTrue();
         (await GetAsync(good))["notification"]!["timesSent"]!.GetValue<long>().ShouldBe(1);
         var failed = await GetAsync(bad);
-        failed["status"]!.GetValue<string>().ShouldBe("failed");
+        failed["status"]!.GetValue<string>().ShouldBe("active");
         failed["notification"]!["failsCounter"]!.GetValue<long>().ShouldBe(1);
     }
 

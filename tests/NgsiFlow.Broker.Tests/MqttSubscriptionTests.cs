@@ -157,7 +157,7 @@ public sealed class MqttSubscriptionTests : IAsyncLifetime
             if (value == 2)
             {
                 var failed = await GetAsync(id);
-                failed["status"]!.GetValue<string>().ShouldBe("failed");
+                failed["status"]!.GetValue<string>().ShouldBe("active");
                 failed["notification"]!["failsCounter"]!.GetValue<long>().ShouldBe(1);
                 failed["notification"]!["lastFailure"].ShouldNotBeNull();
                 failed["notification"]!["lastFailureReason"].ShouldBeNull();

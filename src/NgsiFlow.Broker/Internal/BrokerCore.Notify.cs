@@ -53,7 +53,7 @@ internal sealed partial class BrokerCore
                 continue;
             }
 
-            if (!subscription.TryClaimThrottle(now))
+            if (!subscription.TryClaimThrottle(now) || !subscription.TryClaimOneshot())
             {
                 continue;
             }
@@ -98,7 +98,12 @@ internal sealed partial class BrokerCore
                 return types is not null && types.Contains("entityDelete");
             default:
                 var anyUpdate = types is not null && types.Contains("entityUpdate");
-                var relevant = anyUpdate || forced ? context.TouchedAttributes : context.ChangedAttributes;
+                IReadOnlySet<string> relevant = anyUpdate || forced ? context.TouchedAttributes : context.ChangedAttributes;
+                if (!subscription.NotifyOnMetadataChange && !forced && context.MetadataOnly is { } metadataOnly)
+                {
+                    relevant = relevant.Where(a => !metadataOnly.Contains(a)).ToHashSet(StringComparer.Ordinal);
+                }
+
                 if (relevant.Count == 0 && !anyUpdate)
                 {
                     return false;

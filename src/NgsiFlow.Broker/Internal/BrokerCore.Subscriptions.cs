@@ -59,6 +59,12 @@ internal sealed partial class BrokerCore
 
         var merged = new JsonMap();
         merged.AddRange(current.Definition);
+        if (current.Status == "oneshot" && current.OneshotFired)
+        {
+            // A oneshot that notified is inactive, as Orion stores it, unless this PATCH arms it again.
+            merged.Set("status", "inactive");
+        }
+
         foreach (var pair in patch)
         {
             merged.Set(pair.Key, pair.Value);

@@ -231,9 +231,14 @@ internal sealed partial class BrokerCore
                 if (entity.Attributes.TryGetValue(attribute.Name, out var current))
                 {
                     context?.Previous[attribute.Name] = (current.Type, current.Value);
-                    if (ApplyTo(current, attribute, now, request.OverrideMetadata || mode == UpdateMode.Replace))
+                    var (previousType, previousValue) = (current.Type, current.Value);
+                    if (ApplyTo(current, attribute, now, request.OverrideMetadata || mode == UpdateMode.Replace) && context is not null)
                     {
-                        context?.ChangedAttributes.Add(attribute.Name);
+                        context.ChangedAttributes.Add(attribute.Name);
+                        if (current.Type == previousType && JsonValues.DeepEquals(previousValue, current.Value))
+                        {
+                            (context.MetadataOnly ??= new HashSet<string>(StringComparer.Ordinal)).Add(attribute.Name);
+                        }
                     }
                 }
                 else

@@ -176,6 +176,10 @@ internal static class EntityWriter
                 {
                     yield return (name, "DateTime", Dates.Format(entity.Modified), null);
                 }
+                else if (spec.Covered && !IsBuiltinAttribute(name) && !Excluded(spec, name))
+                {
+                    yield return (name, "None", null, null);
+                }
             }
 
             yield break;

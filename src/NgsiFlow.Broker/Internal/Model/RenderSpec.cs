@@ -13,6 +13,9 @@ internal sealed class RenderSpec
     /// <summary>Attributes to leave out (subscriptions' exceptAttrs).</summary>
     public IReadOnlyList<string>? ExceptAttrs { get; init; }
 
+    /// <summary>Whether attributes in <see cref="Attrs"/> that the entity lacks are rendered as null of type None (subscriptions' <c>covered</c>).</summary>
+    public bool Covered { get; init; }
+
     /// <summary>Metadata names to include; null means every user metadata. May hold "*" and builtins.</summary>
     public IReadOnlyList<string>? Metadata { get; init; }
 

@@ -54,7 +54,8 @@ internal sealed partial class NotificationDispatcher : IAsyncDisposable
             AllowAutoRedirect = false,
             UseProxy = false,
         };
-        _client = new HttpClient(handler) { Timeout = options.NotificationTimeout };
+        // Each request has its own timeout: the subscription's (http.timeout) or the broker's.
+        _client = new HttpClient(handler) { Timeout = Timeout.InfiniteTimeSpan };
         _mqtt = new MqttPublisher(options.NotificationTimeout);
         _client.DefaultRequestHeaders.UserAgent.ParseAdd("ngsiflow-broker/0.1");
         _client.DefaultRequestHeaders.Accept.ParseAdd("application/json");
@@ -175,12 +176,12 @@ internal sealed partial class NotificationDispatcher : IAsyncDisposable
                     batch.Add(job);
                     var uri = job.ParsedUrl ?? new Uri(job.Url);
                     NotificationJob? other = null;
-                    if (RawHttpSender.CanSend(uri))
+                    if (Pipelined(job, uri))
                     {
                         // Whatever else is queued for the same endpoint goes out pipelined on the same connection.
                         while (batch.Count < _pipelineDepth && reader.TryRead(out var next))
                         {
-                            if (next.Mqtt is null && next.ParsedUrl is { } nextUri && nextUri.Port == uri.Port && nextUri.Host == uri.Host && nextUri.Scheme == uri.Scheme)
+                            if (next.Mqtt is null && next.ParsedUrl is { } nextUri && nextUri.Port == uri.Port && nextUri.Host == uri.Host && nextUri.Scheme == uri.Scheme && Pipelined(next, nextUri))
                             {
                                 batch.Add(next);
                             }
@@ -236,7 +237,7 @@ internal sealed partial class NotificationDispatcher : IAsyncDisposable
         var spans = BrokerTracing.Source.HasListeners() ? jobs.Select(BrokerTracing.StartNotify).ToList() : null;
         try
         {
-            if (RawHttpSender.CanSend(uri))
+            if (Pipelined(jobs[0], uri))
             {
                 await raw.SendAsync(jobs, uri, results).ConfigureAwait(false);
             }
@@ -338,6 +339,9 @@ internal sealed partial class NotificationDispatcher : IAsyncDisposable
         LogFailed(job.Subscription.Id, job.Url + " topic " + job.Topic, error is OperationCanceledException ? "Timeout was reached" : error.Message);
     }
 
+    /// <summary>Whether a notification goes over the pipelined raw sender: plain HTTP, and no timeout of its own.</summary>
+    private static bool Pipelined(NotificationJob job, Uri uri) => job.Subscription.TimeoutMilliseconds == 0 && RawHttpSender.CanSend(uri);
+
     private async Task<int> SendWithHttpClientAsync(NotificationJob job, CancellationToken cancellationToken)
     {
         {
@@ -371,7 +375,9 @@ internal sealed partial class NotificationDispatcher : IAsyncDisposable
                 }
             }
 
-            using var response = await _client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            timeout.CancelAfter(job.Subscription.TimeoutMilliseconds > 0 ? TimeSpan.FromMilliseconds(job.Subscription.TimeoutMilliseconds) : _timeout);
+            using var response = await _client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, timeout.Token).ConfigureAwait(false);
             return (int)response.StatusCode;
         }
     }

@@ -73,6 +73,12 @@ internal sealed class Subscription
 
     public int MaxFailsLimit { get; init; }
 
+    /// <summary>The notification request's timeout in milliseconds (<c>http.timeout</c>, <c>httpCustom.timeout</c>); 0 for the broker's.</summary>
+    public int TimeoutMilliseconds { get; init; }
+
+    /// <summary>Set when a <c>oneshot</c> subscription sent its one notification: it shows as inactive until set to oneshot again.</summary>
+    public volatile bool OneshotFired;
+
     public DateTime Created { get; init; }
 
     /// <summary>The entity representation for notifications.</summary>
@@ -106,7 +112,27 @@ internal sealed class Subscription
     public object Gate => _gate;
 
     public bool IsActiveAt(DateTime now) =>
-        Status == "active" && !DisabledByFailures && !Retired && (Expires is null || Expires > now);
+        (Status == "active" || (Status == "oneshot" && !OneshotFired)) && !DisabledByFailures && !Retired && (Expires is null || Expires > now);
+
+    /// <summary>For a oneshot subscription, claims its one notification (false when it was taken); true for others.</summary>
+    public bool TryClaimOneshot()
+    {
+        if (Status != "oneshot")
+        {
+            return true;
+        }
+
+        lock (_gate)
+        {
+            if (OneshotFired)
+            {
+                return false;
+            }
+
+            OneshotFired = true;
+            return true;
+        }
+    }
 
     /// <summary>Throttling: whether a notification may go now, claiming the slot if so.</summary>
     public bool TryClaimThrottle(DateTime now)

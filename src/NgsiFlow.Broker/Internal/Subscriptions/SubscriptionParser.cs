@@ -11,6 +11,9 @@ internal static partial class SubscriptionParser
     private static readonly string[] Methods = ["GET", "PUT", "POST", "DELETE", "PATCH", "HEAD", "OPTIONS", "TRACE", "CONNECT"];
     private static readonly string[] Alterations = ["entityCreate", "entityUpdate", "entityChange", "entityDelete"];
 
+    /// <summary>The longest notification timeout a subscription may ask for: 30 minutes, as in Orion.</summary>
+    private const int MaxTimeout = 1_800_000;
+
     public static Subscription Parse(JsonMap definition, string id, string tenant, string servicePath, ServicePathScope scope, DateTime created)
     {
         foreach (var pair in definition)
@@ -104,21 +107,39 @@ internal static partial class SubscriptionParser
             {
                 notifyOnMetadataChange = notifyValue as bool? ?? throw OrionException.BadRequest("notifyOnMetadataChange is not a bool");
             }
+
+            foreach (var pair in condition)
+            {
+                if (pair.Key is not ("attrs" or "expression" or "alterationTypes" or "notifyOnMetadataChange"))
+                {
+                    throw OrionException.BadRequest($"unrecognized field in condition: /{pair.Key}/");
+                }
+            }
         }
 
         string url;
         HttpCustom? custom = null;
         MqttEndpoint? mqtt = null;
+        var timeout = 0;
         CheckOneKind(notification);
         if (notification.TryGet("http", out var httpValue))
         {
             var http = httpValue as JsonMap ?? throw OrionException.BadRequest("http notification is not an object");
             url = ParseUrl(http);
+            timeout = ParseTimeout(http);
+            foreach (var pair in http)
+            {
+                if (pair.Key is not ("url" or "timeout"))
+                {
+                    throw OrionException.BadRequest($"unrecognized field in http: /{pair.Key}/");
+                }
+            }
         }
         else if (notification.TryGet("httpCustom", out var customValue))
         {
             var httpCustom = customValue as JsonMap ?? throw OrionException.BadRequest("httpCustom notification is not an object");
             url = ParseUrl(httpCustom);
+            timeout = ParseTimeout(httpCustom);
             custom = ParseCustom(httpCustom);
         }
         else if (notification.TryGet("mqtt", out var mqttValue))
@@ -170,6 +191,11 @@ internal static partial class SubscriptionParser
 
         var onlyChanged = notification.TryGet("onlyChangedAttrs", out var onlyValue) && (onlyValue as bool? ?? throw OrionException.BadRequest("onlyChangedAttrs is not a bool"));
         var covered = notification.TryGet("covered", out var coveredValue) && (coveredValue as bool? ?? throw OrionException.BadRequest("covered is not a bool"));
+        if (covered && attrs is not { Count: > 0 })
+        {
+            throw OrionException.BadRequest("covered true cannot be used if notification attributes list is empty");
+        }
+
         var maxFails = 0;
         if (notification.TryGet("maxFailsLimit", out var maxFailsValue))
         {
@@ -249,8 +275,9 @@ internal static partial class SubscriptionParser
             Status = status,
             Throttling = throttling,
             MaxFailsLimit = maxFails,
+            TimeoutMilliseconds = timeout,
             Created = created,
-            Render = new RenderSpec { Format = renderFormat, Attrs = attrs is { Count: > 0 } ? attrs : null, ExceptAttrs = exceptAttrs, Metadata = metadata },
+            Render = new RenderSpec { Format = renderFormat, Attrs = attrs is { Count: > 0 } ? attrs : null, ExceptAttrs = exceptAttrs, Metadata = metadata, Covered = covered },
         };
     }
 
@@ -351,6 +378,22 @@ internal static partial class SubscriptionParser
         }
 
         return url;
+    }
+
+    /// <summary>The notification's own timeout (milliseconds, 0 to 1,800,000; 0 or absent: the broker's).</summary>
+    private static int ParseTimeout(JsonMap http)
+    {
+        if (!http.TryGet("timeout", out var value))
+        {
+            return 0;
+        }
+
+        if (value is not double number || number != Math.Floor(number))
+        {
+            throw OrionException.BadRequest("timeout is not an int");
+        }
+
+        return number is >= 0 and <= MaxTimeout ? (int)number : throw OrionException.BadRequest($"timeout field must be an integer between 0 and {MaxTimeout}");
     }
 
     private static HttpCustom ParseCustom(JsonMap map)

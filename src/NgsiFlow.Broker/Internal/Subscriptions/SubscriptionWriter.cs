@@ -137,7 +137,11 @@ internal static class SubscriptionWriter
         writer.WriteEndObject();
     }
 
-    /// <summary>The status Orion shows: expired beats the client's status, failed shows a failing receiver.</summary>
+    /// <summary>
+    /// The status Orion shows: expired beats the client's status; a oneshot that notified, or one disabled by
+    /// maxFailsLimit, is inactive. A failing receiver no longer shows as "failed" (dropped in Orion 3.4: the counters
+    /// say it).
+    /// </summary>
     public static string StatusOf(Subscription s, DateTime now)
     {
         if (s.Expires is { } expires && expires <= now)
@@ -145,12 +149,12 @@ internal static class SubscriptionWriter
             return "expired";
         }
 
-        if (s.Status == "inactive" || s.DisabledByFailures)
+        if (s.Status == "inactive" || s.DisabledByFailures || (s.Status == "oneshot" && s.OneshotFired))
         {
             return "inactive";
         }
 
-        return s.FailsCounter > 0 ? "failed" : s.Status;
+        return s.Status;
     }
 
     /// <summary>The storage document: definition plus scope and counters.</summary>
