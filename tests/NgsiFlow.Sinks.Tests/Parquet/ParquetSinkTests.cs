@@ -119,6 +119,8 @@ public sealed class ParquetSinkTests : IDisposable
         const int Batches = 200;
         using var stop = new CancellationTokenSource();
         var opened = 0;
+        var passes = 0;
+        Directory.CreateDirectory(_directory);
         var reader = Task.Run(async () =>
         {
             while (!stop.IsCancellationRequested)
@@ -129,6 +131,7 @@ public sealed class ParquetSinkTests : IDisposable
                     opened++;
                 }
 
+                Interlocked.Increment(ref passes);
                 await Task.Yield();
             }
         });
@@ -137,6 +140,17 @@ public sealed class ParquetSinkTests : IDisposable
         {
             for (var b = 0; b < Batches; b++)
             {
+                // Every few batches the writer lets the reader finish a pass, so the two really overlap on a busy machine.
+                if (b % 10 == 0)
+                {
+                    var before = Volatile.Read(ref passes);
+                    var deadline = DateTime.UtcNow.AddSeconds(30);
+                    while (Volatile.Read(ref passes) <= before + 1 && !reader.IsCompleted && DateTime.UtcNow < deadline)
+                    {
+                        await Task.Delay(1);
+                    }
+                }
+
                 await sink.WriteAsync(Enumerable.Range(b * 50, 50).Select(i => new Record { ["i"] = (long)i, ["text"] = new string('x', i % 200) }).ToArray(), CancellationToken.None);
             }
         }
