@@ -110,7 +110,21 @@ public abstract partial class BrokerComplianceTests : IAsyncLifetime
 
         var (response, body) = await SendAsync(HttpMethod.Patch, "/v2/entities/E1/attrs", """{"zz":{"value":2}}""");
 
-        ShouldBeError(response, body, HttpStatusCode.UnprocessableEntity, "Unprocessable", "do not exist: E1/T - [ zz ]");
+        ShouldBeError(response, body, HttpStatusCode.UnprocessableEntity, "Unprocessable", "do not exist: E1 - [ zz ]");
+    }
+
+    [Theory]
+    [InlineData("""{"idPattern":"E.*","type":"T","x":{"value":1}}""", HttpStatusCode.NotImplemented, "NotImplemented", "NotImplemented")]
+    [InlineData("""{"id":"E1","idPattern":"E.*","x":{"value":1}}""", HttpStatusCode.BadRequest, "BadRequest", "both /id/ and /idPattern/ present")]
+    public async Task BatchUpdate_idPattern_isRefusedAsOrionRefusesIt(string entity, HttpStatusCode status, string error, string description)
+    {
+        await CreateAsync("""{"id":"E1","type":"T","x":{"value":0}}""");
+
+        var (response, body) = await SendAsync(HttpMethod.Post, "/v2/op/update", $$"""{"actionType":"update","entities":[{{entity}}]}""");
+        var (_, stored) = await SendAsync(HttpMethod.Get, "/v2/entities/E1/attrs/x/value");
+
+        ShouldBeError(response, body, status, error, description);
+        stored!.GetValue<int>().ShouldBe(0);
     }
 
     [Fact]

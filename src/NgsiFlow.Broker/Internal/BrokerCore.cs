@@ -164,11 +164,15 @@ internal sealed partial class BrokerCore
     }
 
     /// <summary>Applies attributes to an entity with the given mode (POST, PATCH, PUT /attrs and batch update).</summary>
-    public async ValueTask UpdateAsync(TenantIndex tenant, Entity entity, IReadOnlyList<ParsedAttribute> attributes, UpdateMode mode, RequestContext request, CancellationToken cancellationToken)
+    /// <returns>
+    /// The attributes the mode refused (missing ones for an update, existing ones for a strict append); the others are
+    /// applied. When every one is refused, nothing changes.
+    /// </returns>
+    public async ValueTask<IReadOnlyList<string>> UpdateAsync(TenantIndex tenant, Entity entity, IReadOnlyList<ParsedAttribute> attributes, UpdateMode mode, RequestContext request, CancellationToken cancellationToken)
     {
         List<NotificationJob>? jobs;
         Entity? snapshot = null;
-        OrionException? partialError = null;
+        IReadOnlyList<string> refused = [];
         lock (entity)
         {
             if (entity.Deleted)
@@ -177,27 +181,23 @@ internal sealed partial class BrokerCore
             }
 
             var applicable = attributes;
-            if (mode == UpdateMode.Update && !AllExist(entity, attributes))
+            if (mode is UpdateMode.Update or UpdateMode.AppendStrict)
             {
-                var missing = attributes.Where(a => !entity.Attributes.ContainsKey(a.Name)).Select(a => a.Name).ToList();
+                var mustExist = mode == UpdateMode.Update;
+                if (!AllMatch(entity, attributes, mustExist))
                 {
-                    partialError = OrionException.Unprocessable($"do not exist: {entity.Id}/{entity.Type} - [ {string.Join(", ", missing)} ]");
-                    applicable = attributes.Where(a => entity.Attributes.ContainsKey(a.Name)).ToList();
-                }
-            }
-            else if (mode == UpdateMode.AppendStrict)
-            {
-                var existing = attributes.Where(a => entity.Attributes.ContainsKey(a.Name)).Select(a => a.Name).ToList();
-                if (existing.Count > 0)
-                {
-                    partialError = OrionException.Unprocessable($"one or more of the attributes in the request already exist: {entity.Id}/{entity.Type} - [ {string.Join(", ", existing)} ]");
-                    applicable = attributes.Where(a => !entity.Attributes.ContainsKey(a.Name)).ToList();
+                    refused = [.. attributes.Where(a => entity.Attributes.ContainsKey(a.Name) != mustExist).Select(a => a.Name)];
+                    applicable = [.. attributes.Where(a => entity.Attributes.ContainsKey(a.Name) == mustExist)];
+                    if (applicable.Count == 0)
+                    {
+                        return refused;
+                    }
                 }
             }
 
             if (applicable.Count == 0 && mode != UpdateMode.Replace)
             {
-                throw partialError ?? OrionException.BadRequest("empty payload");
+                throw OrionException.BadRequest("empty payload");
             }
 
             // Operators are resolved against the stored values before anything changes: a refused one changes nothing.
@@ -260,24 +260,17 @@ internal sealed partial class BrokerCore
 
         Interlocked.Increment(ref Updates);
         await CommitAsync(tenant, snapshot, jobs, cancellationToken).ConfigureAwait(false);
-        if (partialError is not null)
-        {
-            throw partialError;
-        }
+        return refused;
     }
 
     /// <summary>PUT /attrs/{name}: replaces one existing attribute.</summary>
-    public ValueTask ReplaceAttributeAsync(TenantIndex tenant, Entity entity, ParsedAttribute attribute, RequestContext request, CancellationToken cancellationToken)
+    public async ValueTask ReplaceAttributeAsync(TenantIndex tenant, Entity entity, ParsedAttribute attribute, RequestContext request, CancellationToken cancellationToken)
     {
-        lock (entity)
+        var refused = await UpdateAsync(tenant, entity, [attribute], UpdateMode.Update, new RequestContext(request.Correlator) { ForcedUpdate = request.ForcedUpdate, OverrideMetadata = true }, cancellationToken).ConfigureAwait(false);
+        if (refused.Count > 0)
         {
-            if (!entity.Attributes.ContainsKey(attribute.Name))
-            {
-                throw OrionException.AttributeNotFound();
-            }
+            throw OrionException.AttributeNotFound();
         }
-
-        return UpdateAsync(tenant, entity, [attribute], UpdateMode.Update, new RequestContext(request.Correlator) { ForcedUpdate = request.ForcedUpdate, OverrideMetadata = true }, cancellationToken);
     }
 
     /// <summary>PUT /attrs/{name}/value: sets the value, keeping type and metadata.</summary>
@@ -428,11 +421,11 @@ internal sealed partial class BrokerCore
         }
     }
 
-    private static bool AllExist(Entity entity, IReadOnlyList<ParsedAttribute> attributes)
+    private static bool AllMatch(Entity entity, IReadOnlyList<ParsedAttribute> attributes, bool mustExist)
     {
         for (var i = 0; i < attributes.Count; i++)
         {
-            if (!entity.Attributes.ContainsKey(attributes[i].Name))
+            if (entity.Attributes.ContainsKey(attributes[i].Name) != mustExist)
             {
                 return false;
             }

@@ -43,6 +43,17 @@ internal sealed partial class BrokerApi
             throw OrionException.BadRequest("empty entities vector");
         }
 
+        foreach (var item in items)
+        {
+            // As in Orion, a batch update names each entity by id; a pattern is not implemented there.
+            if (item is JsonMap entity && entity.TryGet("idPattern", out _))
+            {
+                throw entity.TryGet("id", out _)
+                    ? OrionException.BadRequest("both /id/ and /idPattern/ present")
+                    : new OrionException(501, "NotImplemented", "NotImplemented");
+            }
+        }
+
         var keyValues = options.Contains("keyValues");
         var parsed = items.Select(item => PayloadReader.ReadEntity(item, keyValues)).ToList();
         var request = new RequestContext(correlator) { ForcedUpdate = options.Contains("forcedUpdate"), OverrideMetadata = options.Contains("overrideMetadata") };
@@ -53,8 +64,7 @@ internal sealed partial class BrokerApi
     private async Task ApplyBatchAsync(Store.TenantIndex tenant, string servicePath, string action, List<ParsedEntity> entities, RequestContext request, CancellationToken cancellationToken)
     {
         var scope = ServicePathScope.Exact(servicePath);
-        var errors = new List<string>();
-        var failures = 0;
+        var report = new PartialUpdateReport(appendStrict: action == "appendStrict");
         foreach (var entity in entities)
         {
             try
@@ -69,6 +79,7 @@ internal sealed partial class BrokerApi
                     existing = null;
                 }
 
+                IReadOnlyList<string> refused = [];
                 switch (action)
                 {
                     case "append" or "appendStrict" when existing is null:
@@ -77,14 +88,15 @@ internal sealed partial class BrokerApi
                     case "append" or "appendStrict":
                         if (entity.Attributes.Count > 0)
                         {
-                            await _core.UpdateAsync(tenant, existing!, entity.Attributes, action == "append" ? UpdateMode.Append : UpdateMode.AppendStrict, request, cancellationToken).ConfigureAwait(false);
+                            refused = await _core.UpdateAsync(tenant, existing!, entity.Attributes, action == "append" ? UpdateMode.Append : UpdateMode.AppendStrict, request, cancellationToken).ConfigureAwait(false);
                         }
 
                         break;
                     case "update" or "replace" or "delete" when existing is null:
-                        throw OrionException.Unprocessable($"do not exist: {entity.Id}/{entity.Type ?? "Thing"} - [entity itself]");
+                        report.EntityMissing(entity.Id, entity.Type);
+                        continue;
                     case "update":
-                        await _core.UpdateAsync(tenant, existing!, entity.Attributes, UpdateMode.Update, request, cancellationToken).ConfigureAwait(false);
+                        refused = await _core.UpdateAsync(tenant, existing!, entity.Attributes, UpdateMode.Update, request, cancellationToken).ConfigureAwait(false);
                         break;
                     case "replace":
                         await _core.UpdateAsync(tenant, existing!, entity.Attributes, UpdateMode.Replace, request, cancellationToken).ConfigureAwait(false);
@@ -106,25 +118,33 @@ internal sealed partial class BrokerApi
                             }
                         }
 
-                        if (missing.Count > 0)
-                        {
-                            throw OrionException.Unprocessable($"do not exist: {existing!.Id}/{existing.Type} - [ {string.Join(", ", missing)} ]");
-                        }
-
+                        refused = missing;
                         break;
                 }
+
+                if (refused.Count > 0)
+                {
+                    report.Refused(entity.Id, entity.Type, refused, nothingApplied: refused.Count == entity.Attributes.Count);
+                }
+                else
+                {
+                    report.Applied();
+                }
             }
-            catch (OrionException error) when (error.Status is 404 or 409 or 422)
+            catch (OrionException error) when (error.Status == 404)
             {
-                failures++;
-                errors.Add(error.Description);
+                // Deleted by a concurrent request between the lookup and the update.
+                report.EntityMissing(entity.Id, entity.Type);
+            }
+            catch (OrionException error) when (error.Status is 409 or 422)
+            {
+                report.Failed(error.Description);
             }
         }
 
-        if (errors.Count > 0)
+        if (report.ToError() is { } failure)
         {
-            var description = string.Join(", ", errors);
-            throw failures == entities.Count ? OrionException.Unprocessable(description) : new OrionException(422, "PartialUpdate", description);
+            throw failure;
         }
     }
 

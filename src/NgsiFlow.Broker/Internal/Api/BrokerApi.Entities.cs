@@ -149,7 +149,14 @@ internal sealed partial class BrokerApi
         var entity = FindForUpdate(context, out var tenant);
         var effective = mode ?? (options.Contains("append") ? UpdateMode.AppendStrict : UpdateMode.Append);
         var request = new RequestContext(correlator) { ForcedUpdate = options.Contains("forcedUpdate"), OverrideMetadata = options.Contains("overrideMetadata") };
-        await _core.UpdateAsync(tenant, entity, attributes, effective, request, context.RequestAborted).ConfigureAwait(false);
+        var refused = await _core.UpdateAsync(tenant, entity, attributes, effective, request, context.RequestAborted).ConfigureAwait(false);
+        if (refused.Count > 0)
+        {
+            var report = new PartialUpdateReport(appendStrict: effective == UpdateMode.AppendStrict);
+            report.Refused(entity.Id, HttpIo.Param(context, "type"), refused, nothingApplied: refused.Count == attributes.Count);
+            throw report.ToError()!;
+        }
+
         HttpIo.NoContent(context);
     }
 
