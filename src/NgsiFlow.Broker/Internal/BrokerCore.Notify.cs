@@ -48,7 +48,8 @@ internal sealed partial class BrokerCore
                 continue;
             }
 
-            if ((subscription.Q is not null && !subscription.Q.Matches(entity)) || (subscription.Mq is not null && !subscription.Mq.Matches(entity)))
+            if ((subscription.Q is not null && !subscription.Q.Matches(entity)) || (subscription.Mq is not null && !subscription.Mq.Matches(entity))
+                || (subscription.Geo is not null && !subscription.Geo.Matches(entity.Location)))
             {
                 continue;
             }

@@ -37,6 +37,9 @@ internal sealed class Subscription
 
     public SimpleQuery? Mq { get; init; }
 
+    /// <summary>The expression's geo-query (georel, geometry, coords): the entity's location must match it.</summary>
+    public Geo.GeoFilter? Geo { get; init; }
+
     public IReadOnlyList<string>? AlterationTypes { get; init; }
 
     public bool NotifyOnMetadataChange { get; init; } = true;

@@ -50,6 +50,7 @@ internal static partial class SubscriptionParser
         IReadOnlyList<string> conditionAttrs = [];
         JsonMap? expression = null;
         SimpleQuery? q = null, mq = null;
+        Geo.GeoFilter? geo = null;
         IReadOnlyList<string>? alterationTypes = null;
         var notifyOnMetadataChange = true;
         if (subject.TryGet("condition", out var conditionValue))
@@ -79,16 +80,16 @@ internal static partial class SubscriptionParser
                             mq = SimpleQuery.ParseOrNull(text, metadata: true);
                             break;
                         case "georel" or "geometry" or "coords":
-                            if (text.Length > 0)
-                            {
-                                throw new OrionException(501, "NotImplemented", "geo-queries are not supported by this broker");
-                            }
-
                             break;
                         default:
                             throw OrionException.BadRequest($"unrecognized field in expression: /{pair.Key}/");
                     }
                 }
+            }
+
+            if (expression is not null)
+            {
+                geo = ParseGeo(expression);
             }
 
             if (condition.TryGet("alterationTypes", out var alterationValue))
@@ -259,6 +260,7 @@ internal static partial class SubscriptionParser
             Expression = expression,
             Q = q,
             Mq = mq,
+            Geo = geo,
             AlterationTypes = alterationTypes,
             NotifyOnMetadataChange = notifyOnMetadataChange,
             Attrs = attrs,
@@ -279,6 +281,35 @@ internal static partial class SubscriptionParser
             Created = created,
             Render = new RenderSpec { Format = renderFormat, Attrs = attrs is { Count: > 0 } ? attrs : null, ExceptAttrs = exceptAttrs, Metadata = metadata, Covered = covered },
         };
+    }
+
+    /// <summary>The expression's georel/geometry/coords: all three or none, checked as a query's are (Orion's texts).</summary>
+    private static Geo.GeoFilter? ParseGeo(JsonMap expression)
+    {
+        var georel = expression.TryGet("georel", out var r) ? (string?)r : null;
+        var geometry = expression.TryGet("geometry", out var g) ? (string?)g : null;
+        var coords = expression.TryGet("coords", out var c) ? (string?)c : null;
+        var given = (string.IsNullOrEmpty(georel) ? 0 : 1) + (string.IsNullOrEmpty(geometry) ? 0 : 1) + (string.IsNullOrEmpty(coords) ? 0 : 1);
+        if (given == 0)
+        {
+            return null;
+        }
+
+        if (given < 3)
+        {
+            throw OrionException.BadRequest("partial geo expression: geometry, georel and coords have to be provided together");
+        }
+
+        try
+        {
+            return Geo.GeoFilter.Parse(georel, geometry, coords);
+        }
+        catch (OrionException e) when (e.Status == 400)
+        {
+            const string QueryPrefix = "Invalid query: ";
+            var detail = e.Description.StartsWith(QueryPrefix, StringComparison.Ordinal) ? e.Description[QueryPrefix.Length..] : e.Description;
+            throw OrionException.BadRequest("error parsing geo-query fields: " + detail);
+        }
     }
 
     private static (List<JsonMap> Entities, List<EntityMatcher> Matchers) ParseEntities(JsonMap subject)
