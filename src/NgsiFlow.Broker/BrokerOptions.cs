@@ -59,6 +59,15 @@ public sealed class BrokerOptions
     /// <summary>Time allowed to deliver one notification before it counts as failed. Default 5 s (Orion's httpTimeout).</summary>
     public TimeSpan NotificationTimeout { get; set; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>
+    /// The origin allowed to make cross-origin requests (Orion's <c>-corsOrigin</c>): one origin, or <c>__ALL</c> for any;
+    /// null (the default) turns CORS off, and then <c>OPTIONS</c> is a 405 as in Orion.
+    /// </summary>
+    public string? CorsOrigin { get; set; }
+
+    /// <summary>How long, in seconds, a browser may cache a preflight answer (Orion's <c>-corsMaxAge</c>); default 86400.</summary>
+    public int CorsMaxAgeSeconds { get; set; } = 86_400;
+
     /// <summary>Logging; null logs nothing.</summary>
     public ILoggerFactory? LoggerFactory { get; set; }
 
@@ -130,6 +139,16 @@ public sealed class BrokerOptions
             {
                 errors.Add($"BrokerOptions.PostgresConnectionString is not a valid connection string: {ex.Message}");
             }
+        }
+
+        if (CorsOrigin is { } origin && (origin.Length == 0 || origin.Any(char.IsWhiteSpace)))
+        {
+            errors.Add($"BrokerOptions.CorsOrigin must be an origin such as https://dashboard.example or __ALL (was '{origin}').");
+        }
+
+        if (CorsMaxAgeSeconds < 0)
+        {
+            errors.Add(Invariant($"BrokerOptions.CorsMaxAgeSeconds must not be negative (was {CorsMaxAgeSeconds})."));
         }
 
         if (MaxPayloadBytes < 1024)

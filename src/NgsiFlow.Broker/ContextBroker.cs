@@ -104,7 +104,7 @@ public sealed class ContextBroker : IAsyncDisposable
             kestrel.Listen(options.ListenAddress, options.Port);
         });
         var app = builder.Build();
-        var api = new BrokerApi(core, options.MaxPayloadBytes, loggerFactory.CreateLogger("NgsiFlow.Broker.Api"));
+        var api = new BrokerApi(core, options.MaxPayloadBytes, new Internal.Api.OrionCors(options.CorsOrigin, options.CorsMaxAgeSeconds), loggerFactory.CreateLogger("NgsiFlow.Broker.Api"));
         if (options.MaxRequestsPerConnection > 0)
         {
             app.Use((context, next) =>

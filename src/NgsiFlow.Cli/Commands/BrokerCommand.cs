@@ -14,11 +14,15 @@ internal static class BrokerCommand
         var store = new Option<string>("--store") { Description = "Where data lives: memory or postgres.", DefaultValueFactory = _ => "memory" };
         var postgres = new Option<string?>("--postgres") { Description = "Npgsql connection string, with --store postgres." };
         var listen = new Option<string>("--listen") { Description = "Address to listen on (default loopback; 0.0.0.0 for all interfaces).", DefaultValueFactory = _ => "127.0.0.1" };
+        var corsOrigin = new Option<string?>("--cors-origin") { Description = "Allow cross-origin requests from this origin (__ALL for any), as Orion's -corsOrigin." };
+        var corsMaxAge = new Option<int>("--cors-max-age") { Description = "Seconds a browser may cache a CORS preflight answer.", DefaultValueFactory = _ => 86_400 };
         var command = new Command("broker", "Run the embedded Orion-compatible NGSI-v2 context broker until Ctrl+C.");
         command.Options.Add(port);
         command.Options.Add(store);
         command.Options.Add(postgres);
         command.Options.Add(listen);
+        command.Options.Add(corsOrigin);
+        command.Options.Add(corsMaxAge);
         var operability = new OperabilityOptions();
         operability.AddTo(command);
         command.SetAction(async (parseResult, cancellationToken) =>
@@ -53,6 +57,8 @@ internal static class BrokerCommand
                 ListenAddress = address,
                 Store = storeText == "postgres" ? BrokerStoreKind.Postgres : BrokerStoreKind.Memory,
                 PostgresConnectionString = parseResult.GetValue(postgres),
+                CorsOrigin = parseResult.GetValue(corsOrigin),
+                CorsMaxAgeSeconds = parseResult.GetValue(corsMaxAge),
             };
             ContextBroker broker;
             try

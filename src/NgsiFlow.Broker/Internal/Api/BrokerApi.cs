@@ -13,12 +13,14 @@ internal sealed partial class BrokerApi
     private readonly BrokerCore _core;
     private readonly int _maxPayload;
     private readonly ILogger _logger;
+    private readonly OrionCors _cors;
     private readonly DateTime _started = DateTime.UtcNow;
 
-    public BrokerApi(BrokerCore core, int maxPayload, ILogger logger)
+    public BrokerApi(BrokerCore core, int maxPayload, OrionCors cors, ILogger logger)
     {
         _core = core;
         _maxPayload = maxPayload;
+        _cors = cors;
         _logger = logger;
     }
 
@@ -31,8 +33,8 @@ internal sealed partial class BrokerApi
         Get(app, "/v2/entities/{entityId}", GetEntityAsync);
         Delete(app, "/v2/entities/{entityId}", DeleteEntityAsync);
         Get(app, "/v2/entities/{entityId}/attrs", GetAttrsAsync);
-        Post(app, "/v2/entities/{entityId}/attrs", PostAttrsAsync);
         Patch(app, "/v2/entities/{entityId}/attrs", PatchAttrsAsync);
+        Post(app, "/v2/entities/{entityId}/attrs", PostAttrsAsync);
         Put(app, "/v2/entities/{entityId}/attrs", PutAttrsAsync);
         Get(app, "/v2/entities/{entityId}/attrs/{attrName}", GetAttributeAsync);
         Put(app, "/v2/entities/{entityId}/attrs/{attrName}", PutAttributeAsync);
@@ -47,21 +49,32 @@ internal sealed partial class BrokerApi
         Get(app, "/v2/subscriptions", ListSubscriptionsAsync);
         Post(app, "/v2/subscriptions", CreateSubscriptionAsync);
         Get(app, "/v2/subscriptions/{subscriptionId}", GetSubscriptionAsync);
-        Patch(app, "/v2/subscriptions/{subscriptionId}", PatchSubscriptionAsync);
         Delete(app, "/v2/subscriptions/{subscriptionId}", DeleteSubscriptionAsync);
+        Patch(app, "/v2/subscriptions/{subscriptionId}", PatchSubscriptionAsync);
 
-        // Orion answers a known path with an unsupported method with 405 and the methods it allows.
+        // Orion answers a known path with an unsupported method with 405 and the methods it allows; with CORS on, OPTIONS
+        // is one of them and answers the preflight. The any-method endpoint is ordered after the method-specific ones.
         foreach (var (pattern, methods) in _methods)
         {
-            var allow = string.Join(", ", methods);
-            var others = new[] { "GET", "POST", "PUT", "PATCH", "DELETE" }.Except(methods).ToArray();
-            app.MapMethods(pattern, others, context =>
+            var allowed = _cors.Enabled ? [.. methods, "OPTIONS"] : methods;
+            var allow = string.Join(", ", allowed);
+            if (_cors.Enabled)
+            {
+                app.MapMethods(pattern, ["OPTIONS"], context =>
+                {
+                    HttpIo.Correlator(context);
+                    _cors.Preflight(context, allow);
+                    return Task.CompletedTask;
+                });
+            }
+
+            app.Map(pattern, context =>
             {
                 HttpIo.Correlator(context);
+                _cors.Apply(context);
                 context.Response.Headers.Allow = allow;
-                context.Response.StatusCode = 405;
-                return Task.CompletedTask;
-            });
+                return HttpIo.WriteErrorAsync(context, new OrionException(405, "MethodNotAllowed", "method not allowed"));
+            }).Add(endpoint => ((RouteEndpointBuilder)endpoint).Order = 1);
         }
     }
 
@@ -81,6 +94,7 @@ internal sealed partial class BrokerApi
     public Task NotFoundAsync(HttpContext context)
     {
         HttpIo.Correlator(context);
+        _cors.Apply(context);
         return HttpIo.WriteErrorAsync(context, OrionException.BadRequest($"service '{context.Request.Path}' not found"));
     }
 
@@ -117,6 +131,7 @@ internal sealed partial class BrokerApi
     private RequestDelegate Wrap(Func<HttpContext, string, Task> handler) => async context =>
     {
         var correlator = HttpIo.Correlator(context);
+        _cors.Apply(context);
         try
         {
             CheckAccept(context);
