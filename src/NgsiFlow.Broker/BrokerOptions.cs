@@ -68,6 +68,9 @@ public sealed class BrokerOptions
     /// <summary>How long, in seconds, a browser may cache a preflight answer (Orion's <c>-corsMaxAge</c>); default 86400.</summary>
     public int CorsMaxAgeSeconds { get; set; } = 86_400;
 
+    /// <summary>Whether <c>GET /statistics</c> counts requests per resource and method (Orion's <c>-statCounters</c>); off by default.</summary>
+    public bool StatisticsCounters { get; set; }
+
     /// <summary>Logging; null logs nothing.</summary>
     public ILoggerFactory? LoggerFactory { get; set; }
 

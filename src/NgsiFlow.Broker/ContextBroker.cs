@@ -75,6 +75,7 @@ public sealed class ContextBroker : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
         var loggerFactory = options.LoggerFactory ?? NullLoggerFactory.Instance;
+        var adminLog = new Internal.Api.AdminLog();
         var meter = new Meter("NgsiFlow.Broker");
         IBrokerStore store = options.Store == BrokerStoreKind.Postgres ? new PostgresStore(options.PostgresConnectionString!) : new MemoryStore();
         try
@@ -88,7 +89,7 @@ public sealed class ContextBroker : IAsyncDisposable
             throw new InvalidOperationException($"PostgreSQL is unreachable with the given connection string: {ex.Message}", ex);
         }
 
-        var dispatcher = new NotificationDispatcher(options, loggerFactory.CreateLogger("NgsiFlow.Broker.Notifications"), meter);
+        var dispatcher = new NotificationDispatcher(options, adminLog.Gate(loggerFactory.CreateLogger("NgsiFlow.Broker.Notifications")), meter);
         var core = new BrokerCore(store, dispatcher);
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
@@ -104,7 +105,7 @@ public sealed class ContextBroker : IAsyncDisposable
             kestrel.Listen(options.ListenAddress, options.Port);
         });
         var app = builder.Build();
-        var api = new BrokerApi(core, options.MaxPayloadBytes, new Internal.Api.OrionCors(options.CorsOrigin, options.CorsMaxAgeSeconds), loggerFactory.CreateLogger("NgsiFlow.Broker.Api"));
+        var api = new BrokerApi(core, options.MaxPayloadBytes, new Internal.Api.OrionCors(options.CorsOrigin, options.CorsMaxAgeSeconds), new Internal.Api.BrokerStatistics(options.StatisticsCounters), adminLog, adminLog.Gate(loggerFactory.CreateLogger("NgsiFlow.Broker.Api")));
         if (options.MaxRequestsPerConnection > 0)
         {
             app.Use((context, next) =>

@@ -16,6 +16,7 @@ internal static class BrokerCommand
         var listen = new Option<string>("--listen") { Description = "Address to listen on (default loopback; 0.0.0.0 for all interfaces).", DefaultValueFactory = _ => "127.0.0.1" };
         var corsOrigin = new Option<string?>("--cors-origin") { Description = "Allow cross-origin requests from this origin (__ALL for any), as Orion's -corsOrigin." };
         var corsMaxAge = new Option<int>("--cors-max-age") { Description = "Seconds a browser may cache a CORS preflight answer.", DefaultValueFactory = _ => 86_400 };
+        var statCounters = new Option<bool>("--stat-counters") { Description = "Count requests per resource and method in GET /statistics, as Orion's -statCounters." };
         var command = new Command("broker", "Run the embedded Orion-compatible NGSI-v2 context broker until Ctrl+C.");
         command.Options.Add(port);
         command.Options.Add(store);
@@ -23,6 +24,7 @@ internal static class BrokerCommand
         command.Options.Add(listen);
         command.Options.Add(corsOrigin);
         command.Options.Add(corsMaxAge);
+        command.Options.Add(statCounters);
         var operability = new OperabilityOptions();
         operability.AddTo(command);
         command.SetAction(async (parseResult, cancellationToken) =>
@@ -59,6 +61,7 @@ internal static class BrokerCommand
                 PostgresConnectionString = parseResult.GetValue(postgres),
                 CorsOrigin = parseResult.GetValue(corsOrigin),
                 CorsMaxAgeSeconds = parseResult.GetValue(corsMaxAge),
+                StatisticsCounters = parseResult.GetValue(statCounters),
             };
             ContextBroker broker;
             try

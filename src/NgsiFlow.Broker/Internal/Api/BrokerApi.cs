@@ -14,13 +14,17 @@ internal sealed partial class BrokerApi
     private readonly int _maxPayload;
     private readonly ILogger _logger;
     private readonly OrionCors _cors;
+    private readonly BrokerStatistics _statistics;
+    private readonly AdminLog _adminLog;
     private readonly DateTime _started = DateTime.UtcNow;
 
-    public BrokerApi(BrokerCore core, int maxPayload, OrionCors cors, ILogger logger)
+    public BrokerApi(BrokerCore core, int maxPayload, OrionCors cors, BrokerStatistics statistics, AdminLog adminLog, ILogger logger)
     {
         _core = core;
         _maxPayload = maxPayload;
         _cors = cors;
+        _statistics = statistics;
+        _adminLog = adminLog;
         _logger = logger;
     }
 
@@ -51,6 +55,10 @@ internal sealed partial class BrokerApi
         Get(app, "/v2/subscriptions/{subscriptionId}", GetSubscriptionAsync);
         Delete(app, "/v2/subscriptions/{subscriptionId}", DeleteSubscriptionAsync);
         Patch(app, "/v2/subscriptions/{subscriptionId}", PatchSubscriptionAsync);
+        Get(app, "/statistics", GetStatisticsAsync);
+        Delete(app, "/statistics", ResetStatisticsAsync);
+        Get(app, "/admin/log", GetAdminLogAsync);
+        Put(app, "/admin/log", PutAdminLogAsync);
 
         // Orion answers a known path with an unsupported method with 405 and the methods it allows; with CORS on, OPTIONS
         // is one of them and answers the preflight. The any-method endpoint is ordered after the method-specific ones.
@@ -58,11 +66,13 @@ internal sealed partial class BrokerApi
         {
             var allowed = _cors.Enabled ? [.. methods, "OPTIONS"] : methods;
             var allow = string.Join(", ", allowed);
+            var resource = BrokerStatistics.Resource(pattern);
             if (_cors.Enabled)
             {
                 app.MapMethods(pattern, ["OPTIONS"], context =>
                 {
                     HttpIo.Correlator(context);
+                    _statistics.Count(context, resource);
                     _cors.Preflight(context, allow);
                     return Task.CompletedTask;
                 });
@@ -71,6 +81,7 @@ internal sealed partial class BrokerApi
             app.Map(pattern, context =>
             {
                 HttpIo.Correlator(context);
+                _statistics.Count(context, resource);
                 _cors.Apply(context);
                 context.Response.Headers.Allow = allow;
                 return HttpIo.WriteErrorAsync(context, new OrionException(405, "MethodNotAllowed", "method not allowed"));
@@ -101,34 +112,44 @@ internal sealed partial class BrokerApi
     private void Get(IEndpointRouteBuilder app, string pattern, Func<HttpContext, string, Task> handler)
     {
         Remember(pattern, "GET");
-        app.MapMethods(pattern, ["GET"], Wrap(handler));
+        app.MapMethods(pattern, ["GET"], Wrap(pattern, handler));
     }
 
     private void Post(IEndpointRouteBuilder app, string pattern, Func<HttpContext, string, Task> handler)
     {
         Remember(pattern, "POST");
-        app.MapMethods(pattern, ["POST"], Wrap(handler));
+        app.MapMethods(pattern, ["POST"], Wrap(pattern, handler));
     }
 
     private void Put(IEndpointRouteBuilder app, string pattern, Func<HttpContext, string, Task> handler)
     {
         Remember(pattern, "PUT");
-        app.MapMethods(pattern, ["PUT"], Wrap(handler));
+        app.MapMethods(pattern, ["PUT"], Wrap(pattern, handler));
     }
 
     private void Patch(IEndpointRouteBuilder app, string pattern, Func<HttpContext, string, Task> handler)
     {
         Remember(pattern, "PATCH");
-        app.MapMethods(pattern, ["PATCH"], Wrap(handler));
+        app.MapMethods(pattern, ["PATCH"], Wrap(pattern, handler));
     }
 
     private void Delete(IEndpointRouteBuilder app, string pattern, Func<HttpContext, string, Task> handler)
     {
         Remember(pattern, "DELETE");
-        app.MapMethods(pattern, ["DELETE"], Wrap(handler));
+        app.MapMethods(pattern, ["DELETE"], Wrap(pattern, handler));
     }
 
-    private RequestDelegate Wrap(Func<HttpContext, string, Task> handler) => async context =>
+    private RequestDelegate Wrap(string pattern, Func<HttpContext, string, Task> handler)
+    {
+        var resource = BrokerStatistics.Resource(pattern);
+        return context =>
+        {
+            _statistics.Count(context, resource);
+            return HandleAsync(context, handler);
+        };
+    }
+
+    private async Task HandleAsync(HttpContext context, Func<HttpContext, string, Task> handler)
     {
         var correlator = HttpIo.Correlator(context);
         _cors.Apply(context);
@@ -168,7 +189,7 @@ internal sealed partial class BrokerApi
                 await HttpIo.WriteErrorAsync(context, new OrionException(500, "InternalServerError", "unexpected error: " + ex.GetType().Name)).ConfigureAwait(false);
             }
         }
-    };
+    }
 
     private static void CheckAccept(HttpContext context)
     {

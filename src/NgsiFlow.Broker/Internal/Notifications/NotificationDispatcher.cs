@@ -300,9 +300,9 @@ internal sealed partial class NotificationDispatcher : IAsyncDisposable
                 _ => error.Message,
             };
             job.Subscription.RecordFailure(now, reason);
+            LogFailed(job.Subscription.Id, job.Url, reason);
             Interlocked.Increment(ref _failed);
             _failedCounter.Add(1);
-            LogFailed(job.Subscription.Id, job.Url, reason);
         }
     }
 
@@ -334,9 +334,9 @@ internal sealed partial class NotificationDispatcher : IAsyncDisposable
         }
 
         job.Subscription.RecordFailure(now, null);
+        LogFailed(job.Subscription.Id, job.Url + " topic " + job.Topic, error is OperationCanceledException ? "Timeout was reached" : error.Message);
         Interlocked.Increment(ref _failed);
         _failedCounter.Add(1);
-        LogFailed(job.Subscription.Id, job.Url + " topic " + job.Topic, error is OperationCanceledException ? "Timeout was reached" : error.Message);
     }
 
     /// <summary>Whether a notification goes over the pipelined raw sender: plain HTTP, and no timeout of its own.</summary>
