@@ -11,6 +11,8 @@ internal sealed record ParsedEntity(string Id, string? Type, List<ParsedAttribut
 /// <summary>Turns request JSON into validated entities and attributes, answering bad input with Orion's texts.</summary>
 internal static class PayloadReader
 {
+    private const string TextUnrestricted = "TextUnrestricted";
+
     public static ParsedEntity ReadEntity(object? root, bool keyValues)
     {
         if (root is not JsonMap map)
@@ -106,7 +108,6 @@ internal static class PayloadReader
                     break;
                 case "value":
                     value = pair.Value;
-                    FieldRules.CheckValue(value, "attribute value");
                     break;
                 case "metadata":
                     metadata = ReadMetadata(pair.Value);
@@ -114,6 +115,12 @@ internal static class PayloadReader
                 default:
                     throw OrionException.BadRequest("unrecognized property for context attribute");
             }
+        }
+
+        // As in Orion, the type TextUnrestricted or a metadata TextUnrestricted: true lifts the character restrictions of the value.
+        if (type != TextUnrestricted && !(metadata is not null && metadata.TryGetValue(TextUnrestricted, out var unrestricted) && unrestricted.Value is true))
+        {
+            FieldRules.CheckValue(value, "attribute value");
         }
 
         var parsed = Transient.Check(new ParsedAttribute(name, type, value, metadata));
