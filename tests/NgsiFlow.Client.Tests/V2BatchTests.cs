@@ -44,8 +44,9 @@ public sealed class V2BatchTests(BrokerFixture fixture)
         var error = await Should.ThrowAsync<NgsiClientException>(() =>
             client.BatchUpdateAsync(NgsiV2BatchAction.Update, [V2EntityTests.Room("urn:none", 1)]));
 
-        // Orion 3.x answers a batch whose entities are all missing with 422 and names them.
-        error.StatusCode.ShouldBe(422);
+        // Orion answers a batch whose entities are all missing with 404 NotFound and names them.
+        error.StatusCode.ShouldBe(404);
+        error.Error.ShouldBe("NotFound");
         error.Description!.ShouldContain("urn:none");
         error.RequestUri!.AbsolutePath.ShouldBe("/v2/op/update");
     }

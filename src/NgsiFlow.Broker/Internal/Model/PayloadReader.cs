@@ -123,6 +123,12 @@ internal static class PayloadReader
             FieldRules.CheckValue(value, "attribute value");
         }
 
+        if (type is "DateTime" or "ISO8601" && value is not null && !UpdateOperators.IsOperation(value)
+            && !(metadata is not null && metadata.TryGetValue("ignoreType", out var ignore) && ignore.Value is true))
+        {
+            value = NormalisedDate(value, "date has invalid format in attribute value");
+        }
+
         var parsed = Transient.Check(new ParsedAttribute(name, type, value, metadata));
         Geo.GeoLocation.Check(parsed);
         return parsed;
@@ -177,9 +183,18 @@ internal static class PayloadReader
                 FieldRules.CheckValue(value, "metadata value");
             }
 
+            if (type is "DateTime" or "ISO8601" && value is not null)
+            {
+                value = NormalisedDate(value, "date has invalid format in metadata value");
+            }
+
             result[pair.Key] = new NgsiMetadata(type ?? NgsiAttribute.DefaultType(value), value);
         }
 
         return result;
     }
+
+    /// <summary>A DateTime value as Orion stores it (UTC, milliseconds, Z), or Orion's 400.</summary>
+    private static string NormalisedDate(object value, string error) =>
+        value is string text && Dates.TryParse(text, out var date) ? Dates.Format(date) : throw OrionException.BadRequest(error);
 }

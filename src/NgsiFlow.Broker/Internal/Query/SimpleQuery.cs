@@ -114,6 +114,11 @@ internal sealed class SimpleQuery
             {
                 var low = Literal.Parse(rhs[..range]);
                 var high = Literal.Parse(rhs[(range + 2)..]);
+                if (low.Kind != high.Kind)
+                {
+                    throw OrionException.BadRequest("invalid range: types mixed");
+                }
+
                 return new Statement(parsedPath, op, [], low, high, null);
             }
 
@@ -250,6 +255,9 @@ internal sealed class SimpleQuery
         public bool? Boolean { get; init; }
 
         public DateTime? Date { get; init; }
+
+        /// <summary>Number, date, boolean or string: the two ends of a range must be of one kind.</summary>
+        public int Kind => Number is not null ? 1 : Date is not null ? 2 : Boolean is not null ? 3 : 0;
 
         public static Literal Parse(string token)
         {
