@@ -51,6 +51,34 @@ public sealed class PostgresPersistenceTests(PostgresFixture postgres)
     }
 
     [Fact]
+    public async Task Restart_keeps_registrations_and_their_order()
+    {
+        string first;
+        JsonNode? before;
+        await using (var broker = await StartAsync("registrations"))
+        {
+            using var client = new HttpClient { BaseAddress = broker.BaseAddress };
+            var (created, _) = await client.SendAsync(HttpMethod.Post, "/v2/registrations", """{"description":"lazy","dataProvided":{"entities":[{"id":"room2","type":"Room"}],"attrs":["humidity"]},"provider":{"http":{"url":"http://cp:1234"}}}""", "acme", "/floor1");
+            created.StatusCode.ShouldBe(HttpStatusCode.Created);
+            first = created.Headers.Location!.ToString().Split('/').Last();
+            (await client.SendAsync(HttpMethod.Post, "/v2/registrations", """{"dataProvided":{"entities":[{"idPattern":".*"}]},"provider":{"http":{"url":"http://cp:5678"},"supportedForwardingMode":"update"}}""", "acme", "/floor1")).Response.StatusCode.ShouldBe(HttpStatusCode.Created);
+            var (deleted, _) = await client.SendAsync(HttpMethod.Post, "/v2/registrations", """{"dataProvided":{"entities":[{"id":"x"}]},"provider":{"http":{"url":"http://cp:9"}}}""", "acme", "/floor1");
+            (await client.SendAsync(HttpMethod.Delete, deleted.Headers.Location!.ToString(), null, "acme", "/floor1")).Response.StatusCode.ShouldBe(HttpStatusCode.NoContent);
+            before = (await client.SendAsync(HttpMethod.Get, "/v2/registrations", null, "acme", "/floor1")).Body;
+        }
+
+        await using (var broker = await StartAsync("registrations"))
+        {
+            using var client = new HttpClient { BaseAddress = broker.BaseAddress };
+            var (_, after) = await client.SendAsync(HttpMethod.Get, "/v2/registrations", null, "acme", "/floor1");
+            after!.AsArray().Count.ShouldBe(2);
+            JsonNode.DeepEquals(before, after).ShouldBeTrue(after.ToJsonString());
+            after[0]!["id"]!.GetValue<string>().ShouldBe(first);
+            (await client.SendAsync(HttpMethod.Get, "/v2/registrations/" + first, null, "acme", "/other")).Response.StatusCode.ShouldBe(HttpStatusCode.NotFound);
+        }
+    }
+
+    [Fact]
     public async Task StartAsync_unreachable_postgres_throws_clear_error()
     {
         var options = new BrokerOptions { Port = 0, Store = BrokerStoreKind.Postgres, PostgresConnectionString = "Host=127.0.0.1;Port=1;Username=postgres;Timeout=2" };

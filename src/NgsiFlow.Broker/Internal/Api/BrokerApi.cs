@@ -55,6 +55,10 @@ internal sealed partial class BrokerApi
         Get(app, "/v2/subscriptions/{subscriptionId}", GetSubscriptionAsync);
         Delete(app, "/v2/subscriptions/{subscriptionId}", DeleteSubscriptionAsync);
         Patch(app, "/v2/subscriptions/{subscriptionId}", PatchSubscriptionAsync);
+        Get(app, "/v2/registrations", ListRegistrationsAsync);
+        Post(app, "/v2/registrations", CreateRegistrationAsync);
+        Get(app, "/v2/registrations/{registrationId}", GetRegistrationAsync);
+        Delete(app, "/v2/registrations/{registrationId}", DeleteRegistrationAsync);
         Get(app, "/statistics", GetStatisticsAsync);
         Delete(app, "/statistics", ResetStatisticsAsync);
         Get(app, "/admin/log", GetAdminLogAsync);

@@ -24,7 +24,7 @@ internal sealed class BrokerStatistics(bool counters)
     {
         "/v2/entities/{entityId}" or "/v2/entities/{entityId}/attrs" => "/v2/entities/{id}[/attrs]",
         _ => pattern.Replace("{entityId}", "{id}", StringComparison.Ordinal).Replace("{attrName}", "{name}", StringComparison.Ordinal)
-            .Replace("{entityType}", "{type}", StringComparison.Ordinal).Replace("{subscriptionId}", "{id}", StringComparison.Ordinal),
+            .Replace("{entityType}", "{type}", StringComparison.Ordinal).Replace("{subscriptionId}", "{id}", StringComparison.Ordinal).Replace("{registrationId}", "{id}", StringComparison.Ordinal),
     };
 
     /// <summary>Counts one request to <paramref name="resource"/> (from <see cref="Resource"/>).</summary>

@@ -27,6 +27,10 @@ internal interface IBrokerStore : IAsyncDisposable
 
     ValueTask DeleteSubscriptionAsync(string tenant, string id, CancellationToken cancellationToken);
 
+    ValueTask SaveRegistrationAsync(string tenant, Registrations.Registration registration, CancellationToken cancellationToken);
+
+    ValueTask DeleteRegistrationAsync(string tenant, string id, CancellationToken cancellationToken);
+
     /// <summary>True when saves cost something, so callers skip snapshots for the memory store.</summary>
     bool IsDurable { get; }
 }

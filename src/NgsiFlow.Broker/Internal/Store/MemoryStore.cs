@@ -22,5 +22,9 @@ internal sealed class MemoryStore : IBrokerStore
 
     public ValueTask DeleteSubscriptionAsync(string tenant, string id, CancellationToken cancellationToken) => ValueTask.CompletedTask;
 
+    public ValueTask SaveRegistrationAsync(string tenant, Registrations.Registration registration, CancellationToken cancellationToken) => ValueTask.CompletedTask;
+
+    public ValueTask DeleteRegistrationAsync(string tenant, string id, CancellationToken cancellationToken) => ValueTask.CompletedTask;
+
     public ValueTask DisposeAsync() => ValueTask.CompletedTask;
 }

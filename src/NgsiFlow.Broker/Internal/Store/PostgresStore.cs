@@ -61,6 +61,8 @@ internal sealed class PostgresStore : IBrokerStore
                     PRIMARY KEY (tenant, service_path, id, type));
                 CREATE TABLE IF NOT EXISTS ngsiflow_subscriptions (
                     tenant text NOT NULL, id text NOT NULL, doc text NOT NULL, PRIMARY KEY (tenant, id));
+                CREATE TABLE IF NOT EXISTS ngsiflow_registrations (
+                    tenant text NOT NULL, id text NOT NULL, seq bigserial, doc text NOT NULL, PRIMARY KEY (tenant, id));
                 """, connection);
             await create.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
 
@@ -82,6 +84,16 @@ internal sealed class PostgresStore : IBrokerStore
                     var tenant = reader.GetString(0);
                     Index.Tenant(tenant).AddSubscription(SubscriptionWriter.FromStorage(tenant, reader.GetString(1)));
                 }
+            }
+        }
+
+        await using (var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false))
+        await using (var select = new NpgsqlCommand("SELECT tenant, doc FROM ngsiflow_registrations ORDER BY seq", connection))
+        await using (var reader = await select.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
+        {
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                Index.Tenant(reader.GetString(0)).AddRegistration(Registrations.RegistrationWriter.FromStorage(reader.GetString(1)));
             }
         }
 
@@ -117,6 +129,23 @@ internal sealed class PostgresStore : IBrokerStore
     public ValueTask DeleteSubscriptionAsync(string tenant, string id, CancellationToken cancellationToken)
     {
         var command = new NpgsqlBatchCommand("DELETE FROM ngsiflow_subscriptions WHERE tenant = $1 AND id = $2");
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = tenant });
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = id });
+        return EnqueueAsync(command, cancellationToken);
+    }
+
+    public ValueTask SaveRegistrationAsync(string tenant, Registrations.Registration registration, CancellationToken cancellationToken)
+    {
+        var command = new NpgsqlBatchCommand("INSERT INTO ngsiflow_registrations (tenant, id, doc) VALUES ($1, $2, $3) ON CONFLICT (tenant, id) DO UPDATE SET doc = excluded.doc");
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = tenant });
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = registration.Id });
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = Registrations.RegistrationWriter.ToStorage(registration) });
+        return EnqueueAsync(command, cancellationToken);
+    }
+
+    public ValueTask DeleteRegistrationAsync(string tenant, string id, CancellationToken cancellationToken)
+    {
+        var command = new NpgsqlBatchCommand("DELETE FROM ngsiflow_registrations WHERE tenant = $1 AND id = $2");
         command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = tenant });
         command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = id });
         return EnqueueAsync(command, cancellationToken);

@@ -18,6 +18,7 @@ internal sealed class TenantIndex
     private readonly ConcurrentDictionary<string, Entity[]> _byId = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, ConcurrentDictionary<Entity, byte>> _byType = new(StringComparer.Ordinal);
     private ImmutableArray<Subscription> _subscriptions = [];
+    private ImmutableArray<Registrations.Registration> _registrations = [];
     private long _sequence;
 
     public TenantIndex(string name) => Name = name;
@@ -26,6 +27,9 @@ internal sealed class TenantIndex
     public string Name { get; }
 
     public ImmutableArray<Subscription> Subscriptions => _subscriptions;
+
+    /// <summary>Context provider registrations, in creation order.</summary>
+    public ImmutableArray<Registrations.Registration> Registrations => _registrations;
 
     public int EntityCount => _byId.Values.Sum(a => a.Length);
 
@@ -212,6 +216,37 @@ internal sealed class TenantIndex
             var before = _subscriptions.Length;
             _subscriptions = _subscriptions.Remove(subscription);
             return _subscriptions.Length != before;
+        }
+    }
+
+    public Registrations.Registration? FindRegistration(string id)
+    {
+        foreach (var registration in _registrations)
+        {
+            if (registration.Id == id)
+            {
+                return registration;
+            }
+        }
+
+        return null;
+    }
+
+    public void AddRegistration(Registrations.Registration registration)
+    {
+        lock (_gate)
+        {
+            _registrations = _registrations.Add(registration);
+        }
+    }
+
+    public bool RemoveRegistration(Registrations.Registration registration)
+    {
+        lock (_gate)
+        {
+            var before = _registrations.Length;
+            _registrations = _registrations.Remove(registration);
+            return _registrations.Length != before;
         }
     }
 }
