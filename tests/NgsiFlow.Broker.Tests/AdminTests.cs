@@ -18,13 +18,41 @@ public sealed class AdminTests
         using var http = new HttpClient { BaseAddress = broker.BaseAddress };
 
         var statistics = await GetJsonAsync(http, "statistics");
+        var sinceReset = System.Diagnostics.Stopwatch.StartNew();
         using var reset = await http.DeleteAsync("statistics");
 
         statistics.AsObject().Select(p => p.Key).Order(StringComparer.Ordinal).ShouldBe(["measuring_interval_in_secs", "uptime_in_secs"]);
         statistics["uptime_in_secs"]!.GetValue<long>().ShouldBeGreaterThanOrEqualTo(0);
         reset.StatusCode.ShouldBe(HttpStatusCode.OK);
         JsonNode.Parse(await reset.Content.ReadAsStringAsync())!["message"]!.GetValue<string>().ShouldBe("All statistics counter reset");
-        (await GetJsonAsync(http, "statistics"))["measuring_interval_in_secs"]!.GetValue<long>().ShouldBe(0);
+        var interval = (await GetJsonAsync(http, "statistics"))["measuring_interval_in_secs"]!.GetValue<long>();
+        interval.ShouldBeLessThanOrEqualTo((long)Math.Ceiling(sinceReset.Elapsed.TotalSeconds));
+    }
+
+    [Fact]
+    public void Statistics_measuringInterval_countsFromTheLastReset_uptimeFromTheStart()
+    {
+        var time = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
+        var statistics = new NgsiFlow.Broker.Internal.Api.BrokerStatistics(counters: false, time);
+        time.Advance(TimeSpan.FromSeconds(90));
+        statistics.Reset();
+        time.Advance(TimeSpan.FromSeconds(7.5));
+
+        var written = Written(statistics);
+
+        written["uptime_in_secs"]!.GetValue<long>().ShouldBe(97);
+        written["measuring_interval_in_secs"]!.GetValue<long>().ShouldBe(7);
+    }
+
+    private static JsonNode Written(NgsiFlow.Broker.Internal.Api.BrokerStatistics statistics)
+    {
+        using var buffer = new MemoryStream();
+        using (var writer = new System.Text.Json.Utf8JsonWriter(buffer))
+        {
+            statistics.Write(writer);
+        }
+
+        return JsonNode.Parse(buffer.ToArray())!;
     }
 
     [Fact]

@@ -8,11 +8,12 @@ namespace NgsiFlow.Broker.Internal.Api;
 /// <see cref="BrokerOptions.StatisticsCounters"/> is on (Orion's <c>-statCounters</c>), the requests per resource and
 /// method and per payload kind.
 /// </summary>
-internal sealed class BrokerStatistics(bool counters)
+internal sealed class BrokerStatistics(bool counters, TimeProvider? time = null)
 {
-    private readonly DateTime _started = DateTime.UtcNow;
+    private readonly TimeProvider _time = time ?? TimeProvider.System;
+    private readonly DateTimeOffset _started = (time ?? TimeProvider.System).GetUtcNow();
     private readonly ConcurrentDictionary<(string Resource, string Method), long> _requests = new();
-    private DateTime _since = DateTime.UtcNow;
+    private DateTimeOffset _since = (time ?? TimeProvider.System).GetUtcNow();
     private long _json;
     private long _text;
     private long _noPayload;
@@ -58,12 +59,12 @@ internal sealed class BrokerStatistics(bool counters)
         Interlocked.Exchange(ref _json, 0);
         Interlocked.Exchange(ref _text, 0);
         Interlocked.Exchange(ref _noPayload, 0);
-        _since = DateTime.UtcNow;
+        _since = _time.GetUtcNow();
     }
 
     public void Write(Utf8JsonWriter writer)
     {
-        var now = DateTime.UtcNow;
+        var now = _time.GetUtcNow();
         writer.WriteStartObject();
         if (counters)
         {
