@@ -60,6 +60,15 @@ public sealed class BrokerOptions
     public TimeSpan NotificationTimeout { get; set; } = TimeSpan.FromSeconds(5);
 
     /// <summary>
+    /// How long a forwarded query or update may take before the context provider counts as not answering (Orion's
+    /// <c>-httpTimeout</c> for forwards).
+    /// </summary>
+    public TimeSpan ForwardTimeout { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>The most forwarded requests one client request may cause (Orion's <c>-cprForwardLimit</c>); 0 disables forwarding.</summary>
+    public int ForwardLimit { get; set; } = 1000;
+
+    /// <summary>
     /// The origin allowed to make cross-origin requests (Orion's <c>-corsOrigin</c>): one origin, or <c>__ALL</c> for any;
     /// null (the default) turns CORS off, and then <c>OPTIONS</c> is a 405 as in Orion.
     /// </summary>
@@ -182,6 +191,16 @@ public sealed class BrokerOptions
         if (NotificationTimeout <= TimeSpan.Zero || NotificationTimeout > TimeSpan.FromMinutes(10))
         {
             errors.Add(Invariant($"BrokerOptions.NotificationTimeout must be positive and at most 10 minutes (was {NotificationTimeout})."));
+        }
+
+        if (ForwardTimeout <= TimeSpan.Zero || ForwardTimeout > TimeSpan.FromMinutes(10))
+        {
+            errors.Add(Invariant($"BrokerOptions.ForwardTimeout must be positive and at most 10 minutes (was {ForwardTimeout})."));
+        }
+
+        if (ForwardLimit < 0)
+        {
+            errors.Add(Invariant($"BrokerOptions.ForwardLimit must be 0 (no forwarding) or more (was {ForwardLimit})."));
         }
 
         if (errors.Count > 0)

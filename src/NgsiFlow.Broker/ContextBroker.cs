@@ -58,6 +58,9 @@ public sealed class ContextBroker : IAsyncDisposable
     /// <summary>Notifications that could not be delivered (connection refused, timeout).</summary>
     public long NotificationsFailed => _dispatcher.Failed;
 
+    /// <summary>Queries and updates forwarded to context providers (registrations) so far.</summary>
+    public long Forwarded => _core.Forwarder.Sent;
+
     /// <summary>Notifications dropped because their subscription's queue was full.</summary>
     public long NotificationsDropped => _dispatcher.Dropped;
 
@@ -90,7 +93,8 @@ public sealed class ContextBroker : IAsyncDisposable
         }
 
         var dispatcher = new NotificationDispatcher(options, adminLog.Gate(loggerFactory.CreateLogger("NgsiFlow.Broker.Notifications")), meter);
-        var core = new BrokerCore(store, dispatcher);
+        var forwarder = new Internal.Registrations.ContextForwarder(options.ForwardTimeout, options.MaxPayloadBytes, adminLog.Gate(loggerFactory.CreateLogger("NgsiFlow.Broker.Forwarding")));
+        var core = new BrokerCore(store, dispatcher, forwarder);
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
         builder.Services.AddRoutingCore();
@@ -105,7 +109,8 @@ public sealed class ContextBroker : IAsyncDisposable
             kestrel.Listen(options.ListenAddress, options.Port);
         });
         var app = builder.Build();
-        var api = new BrokerApi(core, options.MaxPayloadBytes, new Internal.Api.OrionCors(options.CorsOrigin, options.CorsMaxAgeSeconds), new Internal.Api.BrokerStatistics(options.StatisticsCounters), adminLog, adminLog.Gate(loggerFactory.CreateLogger("NgsiFlow.Broker.Api")));
+        app.Lifetime.ApplicationStopped.Register(forwarder.Dispose);
+        var api = new BrokerApi(core, options.MaxPayloadBytes, new Internal.Api.OrionCors(options.CorsOrigin, options.CorsMaxAgeSeconds), new Internal.Api.BrokerStatistics(options.StatisticsCounters), adminLog, options.ForwardLimit, adminLog.Gate(loggerFactory.CreateLogger("NgsiFlow.Broker.Api")));
         if (options.MaxRequestsPerConnection > 0)
         {
             app.Use((context, next) =>

@@ -16,11 +16,15 @@ internal sealed partial class BrokerCore
     private readonly IBrokerStore _store;
     private readonly NotificationDispatcher _dispatcher;
 
-    public BrokerCore(IBrokerStore store, NotificationDispatcher dispatcher)
+    public BrokerCore(IBrokerStore store, NotificationDispatcher dispatcher, Registrations.ContextForwarder forwarder)
     {
         _store = store;
         _dispatcher = dispatcher;
+        Forwarder = forwarder;
     }
+
+    /// <summary>Sends the queries and updates that registrations route to context providers.</summary>
+    public Registrations.ContextForwarder Forwarder { get; }
 
     public IBrokerStore Store => _store;
 

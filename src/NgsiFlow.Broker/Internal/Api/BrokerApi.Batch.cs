@@ -80,6 +80,24 @@ internal sealed partial class BrokerApi
                 }
 
                 IReadOnlyList<string> refused = [];
+                if (action == "update" && await UpdateWithForwardingAsync(tenant, servicePath, entity.Id, entity.Type, existing, entity.Attributes, request, cancellationToken).ConfigureAwait(false) is { } outcome)
+                {
+                    if (outcome.NotDone.Count == 0)
+                    {
+                        report.Applied();
+                    }
+                    else if (!outcome.AnyDone && existing is null)
+                    {
+                        report.EntityMissing(entity.Id, entity.Type);
+                    }
+                    else
+                    {
+                        report.Refused(entity.Id, entity.Type, outcome.NotDone, nothingApplied: !outcome.AnyDone);
+                    }
+
+                    continue;
+                }
+
                 switch (action)
                 {
                     case "append" or "appendStrict" when existing is null:
@@ -225,7 +243,7 @@ internal sealed partial class BrokerApi
         var spec = RenderFrom(context, options);
         spec = new RenderSpec { Format = spec.Format, Attrs = attrs, Metadata = metadata };
         var query = new EntityQuery { Matchers = matchers, Q = q, Mq = mq, Scope = HttpIo.QueryScope(context), Geo = Geo.GeoFilter.Parse(georel, geometry, coords) };
-        await WriteEntityListAsync(context, tenant, query, spec, options.Contains("count"), limit, offset, HttpIo.Param(context, "orderBy")).ConfigureAwait(false);
+        await WriteEntityListAsync(context, correlator, tenant, query, spec, options, limit, offset, HttpIo.Param(context, "orderBy")).ConfigureAwait(false);
     }
 
     private async Task BatchNotifyAsync(HttpContext context, string correlator)

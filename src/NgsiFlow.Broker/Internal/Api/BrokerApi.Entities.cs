@@ -51,15 +51,21 @@ internal sealed partial class BrokerApi
         };
         var spec = RenderFrom(context, options);
         var orderBy = HttpIo.Param(context, "orderBy");
-        await WriteEntityListAsync(context, tenant, entityQuery, spec, options.Contains("count"), limit, offset, orderBy).ConfigureAwait(false);
+        await WriteEntityListAsync(context, correlator, tenant, entityQuery, spec, options, limit, offset, orderBy).ConfigureAwait(false);
     }
 
-    private static Task WriteEntityListAsync(HttpContext context, Store.TenantIndex tenant, EntityQuery entityQuery, RenderSpec spec, bool count, int limit, int offset, string? orderBy)
+    private async Task WriteEntityListAsync(HttpContext context, string correlator, Store.TenantIndex tenant, EntityQuery entityQuery, RenderSpec spec, HashSet<string> options, int limit, int offset, string? orderBy)
     {
+        var count = options.Contains("count");
         var found = BrokerCore.Query(tenant, entityQuery);
         if (orderBy is not null)
         {
             found = Ordering.Sort(found, orderBy, entityQuery.Geo);
+        }
+
+        if (!options.Contains("skipForwarding"))
+        {
+            found = await ForwardQueryAsync(tenant, correlator, entityQuery, spec.Attrs, found, offset + limit, context.RequestAborted).ConfigureAwait(false);
         }
 
         if (count)
@@ -68,7 +74,7 @@ internal sealed partial class BrokerApi
         }
 
         var page = found.Skip(offset).Take(limit);
-        return HttpIo.WriteJsonAsync(context, 200, writer =>
+        await HttpIo.WriteJsonAsync(context, 200, writer =>
         {
             writer.WriteStartArray();
             foreach (var entity in page)
@@ -77,7 +83,7 @@ internal sealed partial class BrokerApi
             }
 
             writer.WriteEndArray();
-        });
+        }).ConfigureAwait(false);
     }
 
     private async Task CreateEntityAsync(HttpContext context, string correlator)
@@ -93,13 +99,9 @@ internal sealed partial class BrokerApi
         context.Response.StatusCode = created ? 201 : 204;
     }
 
-    private Entity FindForRead(HttpContext context, out Store.TenantIndex tenant)
-    {
-        tenant = _core.Tenant(HttpIo.Tenant(context));
-        var id = RouteValue(context, "entityId");
-        var type = HttpIo.Param(context, "type");
-        return BrokerCore.FindOne(tenant, id, type, HttpIo.QueryScope(context));
-    }
+    /// <summary>Whether the request's <c>options</c> name skipForwarding (for the reads that take no other option).</summary>
+    private static bool SkipsForwarding(HttpContext context) =>
+        context.Request.Query["options"].ToString().Split(',', StringSplitOptions.TrimEntries).Contains("skipForwarding");
 
     private Entity FindForUpdate(HttpContext context, out Store.TenantIndex tenant)
     {
@@ -110,12 +112,12 @@ internal sealed partial class BrokerApi
         return BrokerCore.FindOne(tenant, id, type, ServicePathScope.Exact(path));
     }
 
-    private Task GetEntityAsync(HttpContext context, string correlator)
+    private async Task GetEntityAsync(HttpContext context, string correlator)
     {
         var options = HttpIo.Options(context, "keyValues", "values", "unique", "skipForwarding");
         var spec = RenderFrom(context, options);
-        var entity = FindForRead(context, out _);
-        return HttpIo.WriteJsonAsync(context, 200, writer => WriteEntity(writer, entity, spec));
+        var entity = await ReadOneAsync(context, correlator, spec.Attrs, options.Contains("skipForwarding")).ConfigureAwait(false);
+        await HttpIo.WriteJsonAsync(context, 200, writer => WriteEntity(writer, entity, spec)).ConfigureAwait(false);
     }
 
     private async Task DeleteEntityAsync(HttpContext context, string correlator)
@@ -125,12 +127,12 @@ internal sealed partial class BrokerApi
         HttpIo.NoContent(context);
     }
 
-    private Task GetAttrsAsync(HttpContext context, string correlator)
+    private async Task GetAttrsAsync(HttpContext context, string correlator)
     {
         var options = HttpIo.Options(context, "keyValues", "values", "unique", "skipForwarding");
         var spec = RenderFrom(context, options);
-        var entity = FindForRead(context, out _);
-        return HttpIo.WriteJsonAsync(context, 200, writer => WriteEntity(writer, entity, spec, includeIdType: false));
+        var entity = await ReadOneAsync(context, correlator, spec.Attrs, options.Contains("skipForwarding")).ConfigureAwait(false);
+        await HttpIo.WriteJsonAsync(context, 200, writer => WriteEntity(writer, entity, spec, includeIdType: false)).ConfigureAwait(false);
     }
 
     private Task PostAttrsAsync(HttpContext context, string correlator) =>
@@ -146,9 +148,14 @@ internal sealed partial class BrokerApi
     {
         var body = await HttpIo.ReadJsonAsync(context, _maxPayload).ConfigureAwait(false);
         var attributes = PayloadReader.ReadAttributes(body, options.Contains("keyValues"));
-        var entity = FindForUpdate(context, out var tenant);
         var effective = mode ?? (options.Contains("append") ? UpdateMode.AppendStrict : UpdateMode.Append);
         var request = new RequestContext(correlator) { ForcedUpdate = options.Contains("forcedUpdate"), OverrideMetadata = options.Contains("overrideMetadata") };
+        if (effective == UpdateMode.Update && await ForwardedUpdateAsync(context, attributes, request).ConfigureAwait(false))
+        {
+            return;
+        }
+
+        var entity = FindForUpdate(context, out var tenant);
         var refused = await _core.UpdateAsync(tenant, entity, attributes, effective, request, context.RequestAborted).ConfigureAwait(false);
         if (refused.Count > 0)
         {
@@ -160,12 +167,12 @@ internal sealed partial class BrokerApi
         HttpIo.NoContent(context);
     }
 
-    private Task GetAttributeAsync(HttpContext context, string correlator)
+    private async Task GetAttributeAsync(HttpContext context, string correlator)
     {
         var name = RouteValue(context, "attrName");
         var metadata = HttpIo.ListParam(context, "metadata");
-        var entity = FindForRead(context, out _);
-        return HttpIo.WriteJsonAsync(context, 200, writer =>
+        var entity = await ReadOneAsync(context, correlator, [name], SkipsForwarding(context)).ConfigureAwait(false);
+        await HttpIo.WriteJsonAsync(context, 200, writer =>
         {
             lock (entity)
             {
@@ -176,7 +183,39 @@ internal sealed partial class BrokerApi
 
                 EntityWriter.WriteNormalizedAttribute(writer, attribute.Type, attribute.Value, attribute, metadata, null);
             }
-        });
+        }).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// An update of one entity that reaches context providers; true when answered here, false when no registered
+    /// attribute is involved and the local update goes on.
+    /// </summary>
+    private async Task<bool> ForwardedUpdateAsync(HttpContext context, IReadOnlyList<ParsedAttribute> attributes, RequestContext request)
+    {
+        var tenant = _core.Tenant(HttpIo.Tenant(context));
+        var id = RouteValue(context, "entityId");
+        var type = HttpIo.Param(context, "type");
+        var path = HttpIo.UpdatePath(context);
+        var local = FindLocal(tenant, id, type, path);
+        if (await UpdateWithForwardingAsync(tenant, path, id, type, local, attributes, request, context.RequestAborted).ConfigureAwait(false) is not { } outcome)
+        {
+            return false;
+        }
+
+        if (outcome.NotDone.Count > 0)
+        {
+            if (!outcome.AnyDone && local is null)
+            {
+                throw OrionException.EntityNotFound();
+            }
+
+            var report = new PartialUpdateReport(appendStrict: false);
+            report.Refused(id, type, outcome.NotDone, nothingApplied: !outcome.AnyDone);
+            throw report.ToError()!;
+        }
+
+        HttpIo.NoContent(context);
+        return true;
     }
 
     private async Task PutAttributeAsync(HttpContext context, string correlator)
@@ -185,6 +224,11 @@ internal sealed partial class BrokerApi
         var options = HttpIo.Options(context, "forcedUpdate");
         var body = await HttpIo.ReadJsonAsync(context, _maxPayload).ConfigureAwait(false);
         var attribute = PayloadReader.ReadAttribute(name, body, keyValues: false);
+        if (await ForwardedUpdateAsync(context, [attribute], new RequestContext(correlator) { ForcedUpdate = options.Contains("forcedUpdate") }).ConfigureAwait(false))
+        {
+            return;
+        }
+
         var entity = FindForUpdate(context, out var tenant);
         await _core.ReplaceAttributeAsync(tenant, entity, attribute, new RequestContext(correlator) { ForcedUpdate = options.Contains("forcedUpdate") }, context.RequestAborted).ConfigureAwait(false);
         HttpIo.NoContent(context);
@@ -198,10 +242,10 @@ internal sealed partial class BrokerApi
         HttpIo.NoContent(context);
     }
 
-    private Task GetValueAsync(HttpContext context, string correlator)
+    private async Task GetValueAsync(HttpContext context, string correlator)
     {
         var name = RouteValue(context, "attrName");
-        var entity = FindForRead(context, out _);
+        var entity = await ReadOneAsync(context, correlator, [name], SkipsForwarding(context)).ConfigureAwait(false);
         object? value;
         lock (entity)
         {
@@ -217,7 +261,8 @@ internal sealed partial class BrokerApi
         if (value is JsonMap or List<object?>)
         {
             var textFirst = accept.StartsWith("text/plain", StringComparison.OrdinalIgnoreCase);
-            return HttpIo.WriteTextAsync(context, 200, textFirst ? "text/plain" : "application/json", JsonValues.ToJson(value));
+            await HttpIo.WriteTextAsync(context, 200, textFirst ? "text/plain" : "application/json", JsonValues.ToJson(value)).ConfigureAwait(false);
+            return;
         }
 
         if (accept.Length > 0 && !accept.Contains("text/plain", StringComparison.OrdinalIgnoreCase) && !accept.Contains("*/*", StringComparison.Ordinal) && !accept.Contains("text/*", StringComparison.OrdinalIgnoreCase))
@@ -225,7 +270,7 @@ internal sealed partial class BrokerApi
             throw new OrionException(406, "NotAcceptable", "accepted MIME types: text/plain");
         }
 
-        return HttpIo.WriteTextAsync(context, 200, "text/plain", value is string s ? "\"" + s + "\"" : JsonValues.ToText(value));
+        await HttpIo.WriteTextAsync(context, 200, "text/plain", value is string s ? "\"" + s + "\"" : JsonValues.ToText(value)).ConfigureAwait(false);
     }
 
     private async Task PutValueAsync(HttpContext context, string correlator)
