@@ -93,7 +93,7 @@ public sealed class ContextBroker : IAsyncDisposable
         }
 
         var dispatcher = new NotificationDispatcher(options, adminLog.Gate(loggerFactory.CreateLogger("NgsiFlow.Broker.Notifications")), meter);
-        var forwarder = new Internal.Registrations.ContextForwarder(options.ForwardTimeout, options.MaxPayloadBytes, adminLog.Gate(loggerFactory.CreateLogger("NgsiFlow.Broker.Forwarding")));
+        var forwarder = new Internal.Registrations.ContextForwarder(options.ForwardTimeout, options.ForwardLimit, options.MaxPayloadBytes, adminLog.Gate(loggerFactory.CreateLogger("NgsiFlow.Broker.Forwarding")));
         var core = new BrokerCore(store, dispatcher, forwarder);
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
@@ -109,8 +109,7 @@ public sealed class ContextBroker : IAsyncDisposable
             kestrel.Listen(options.ListenAddress, options.Port);
         });
         var app = builder.Build();
-        app.Lifetime.ApplicationStopped.Register(forwarder.Dispose);
-        var api = new BrokerApi(core, options.MaxPayloadBytes, new Internal.Api.OrionCors(options.CorsOrigin, options.CorsMaxAgeSeconds), new Internal.Api.BrokerStatistics(options.StatisticsCounters), adminLog, options.ForwardLimit, adminLog.Gate(loggerFactory.CreateLogger("NgsiFlow.Broker.Api")));
+        var api = new BrokerApi(core, options.MaxPayloadBytes, new Internal.Api.OrionCors(options.CorsOrigin, options.CorsMaxAgeSeconds), new Internal.Api.BrokerStatistics(options.StatisticsCounters, TimeProvider.System), adminLog, adminLog.Gate(loggerFactory.CreateLogger("NgsiFlow.Broker.Api")));
         if (options.MaxRequestsPerConnection > 0)
         {
             app.Use((context, next) =>
@@ -137,6 +136,7 @@ public sealed class ContextBroker : IAsyncDisposable
         {
             await app.DisposeAsync().ConfigureAwait(false);
             await dispatcher.DisposeAsync().ConfigureAwait(false);
+            forwarder.Dispose();
             await store.DisposeAsync().ConfigureAwait(false);
             meter.Dispose();
             throw new InvalidOperationException($"Cannot listen on {options.ListenAddress}:{options.Port}: the port is already in use ({ex.Message}).", ex);
@@ -194,6 +194,7 @@ public sealed class ContextBroker : IAsyncDisposable
         await _app.StopAsync(CancellationToken.None).ConfigureAwait(false);
         await _app.DisposeAsync().ConfigureAwait(false);
         await _dispatcher.DisposeAsync().ConfigureAwait(false);
+        _core.Forwarder.Dispose();
         await _store.DisposeAsync().ConfigureAwait(false);
         _meter.Dispose();
     }

@@ -124,7 +124,7 @@ internal sealed partial class BrokerCore
         {
             foreach (var attribute in Resolve(null, parsed.Attributes, fromScratch: true))
             {
-                entity.Attributes[attribute.Name] = NewAttribute(attribute, now);
+                entity.Attributes[attribute.Name] = attribute.ToAttribute(now);
             }
 
             Geo.GeoLocation.CheckCount(entity);
@@ -247,7 +247,7 @@ internal sealed partial class BrokerCore
                 }
                 else
                 {
-                    entity.Attributes[attribute.Name] = NewAttribute(attribute, now);
+                    entity.Attributes[attribute.Name] = attribute.ToAttribute(now);
                     context?.ChangedAttributes.Add(attribute.Name);
                 }
             }
@@ -492,13 +492,6 @@ internal sealed partial class BrokerCore
 
         return resolved;
     }
-
-    private static NgsiAttribute NewAttribute(ParsedAttribute parsed, DateTime now) =>
-        new(parsed.Name, parsed.Type ?? NgsiAttribute.DefaultType(parsed.Value), JsonValues.Clone(parsed.Value), parsed.Metadata is null ? null : new(parsed.Metadata))
-        {
-            Created = now,
-            Modified = now,
-        };
 
     /// <summary>Applies a parsed attribute onto a stored one; returns whether value, type or metadata changed.</summary>
     private static bool ApplyTo(NgsiAttribute current, ParsedAttribute parsed, DateTime now, bool replaceMetadata)

@@ -69,15 +69,7 @@ internal sealed partial class BrokerApi
         {
             try
             {
-                Entity? existing;
-                try
-                {
-                    existing = BrokerCore.FindOne(tenant, entity.Id, entity.Type, scope);
-                }
-                catch (OrionException e) when (e.Status == 404)
-                {
-                    existing = null;
-                }
+                var existing = FindLocal(tenant, entity.Id, entity.Type, scope);
 
                 IReadOnlyList<string> refused = [];
                 if (action == "update" && await UpdateWithForwardingAsync(tenant, servicePath, entity.Id, entity.Type, existing, entity.Attributes, request, cancellationToken).ConfigureAwait(false) is { } outcome)

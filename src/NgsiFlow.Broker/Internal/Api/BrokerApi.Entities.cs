@@ -193,10 +193,15 @@ internal sealed partial class BrokerApi
     private async Task<bool> ForwardedUpdateAsync(HttpContext context, IReadOnlyList<ParsedAttribute> attributes, RequestContext request)
     {
         var tenant = _core.Tenant(HttpIo.Tenant(context));
+        if (!_forwarder.Reaches(tenant))
+        {
+            return false;
+        }
+
         var id = RouteValue(context, "entityId");
         var type = HttpIo.Param(context, "type");
         var path = HttpIo.UpdatePath(context);
-        var local = FindLocal(tenant, id, type, path);
+        var local = FindLocal(tenant, id, type, ServicePathScope.Exact(path));
         if (await UpdateWithForwardingAsync(tenant, path, id, type, local, attributes, request, context.RequestAborted).ConfigureAwait(false) is not { } outcome)
         {
             return false;

@@ -10,7 +10,7 @@ namespace NgsiFlow.Broker.Internal.Api;
 /// Query and update forwarding to the context providers of <c>/v2/registrations</c>, as IoT Agents use it for lazy
 /// and command attributes. Local data wins: only attributes the broker does not hold are asked of, or sent to, a
 /// provider; providers are asked in registration order, one after the other, at most
-/// <see cref="BrokerOptions.ForwardLimit"/> times per client request.
+/// <see cref="ContextForwarder.Limit"/> times per client request.
 /// </summary>
 internal sealed partial class BrokerApi
 {
@@ -21,7 +21,7 @@ internal sealed partial class BrokerApi
         var id = RouteValue(context, "entityId");
         var type = HttpIo.Param(context, "type");
         var scope = HttpIo.QueryScope(context);
-        var forward = !skipForwarding && _forwardLimit > 0 && !tenant.Registrations.IsEmpty;
+        var forward = !skipForwarding && _forwarder.Reaches(tenant);
         Entity? local = null;
         try
         {
@@ -37,7 +37,7 @@ internal sealed partial class BrokerApi
         }
 
         Entity? merged = null;
-        var budget = _forwardLimit;
+        var budget = _forwarder.Limit;
         foreach (var registration in tenant.Registrations)
         {
             if (budget == 0)
@@ -56,7 +56,7 @@ internal sealed partial class BrokerApi
             }
 
             budget--;
-            var answer = await _forwarder.QueryAsync(registration, [new ForwardedEntity(id, null, type ?? covering.Type)], ask, 20, tenant.Name, correlator, context.RequestAborted).ConfigureAwait(false);
+            var answer = await _forwarder.QueryAsync(registration, [new RegisteredEntity(id, null, type ?? covering.Type)], ask, 20, tenant.Name, correlator, context.RequestAborted).ConfigureAwait(false);
             foreach (var provided in answer ?? [])
             {
                 if (string.Equals(provided.Id, id, StringComparison.Ordinal) && (type is null || provided.Type is null || string.Equals(provided.Type, type, StringComparison.Ordinal)))
@@ -73,7 +73,7 @@ internal sealed partial class BrokerApi
     /// <summary>Completes a list query's local results with what the matching providers answer, after them.</summary>
     private async Task<List<Entity>> ForwardQueryAsync(TenantIndex tenant, string correlator, EntityQuery query, IReadOnlyList<string>? attrs, List<Entity> found, int limit, CancellationToken cancellationToken)
     {
-        if (_forwardLimit == 0 || tenant.Registrations.IsEmpty)
+        if (!_forwarder.Reaches(tenant))
         {
             return found;
         }
@@ -81,8 +81,8 @@ internal sealed partial class BrokerApi
         IReadOnlyList<EntityMatcher> matchers = query.Matchers.Count > 0 ? query.Matchers : [new EntityMatcher()];
         var result = found;
         Dictionary<(string Id, string Type), int>? positions = null;
-        HashSet<int>? copied = null;
-        var budget = _forwardLimit;
+        var copied = new HashSet<int>();
+        var budget = _forwarder.Limit;
         foreach (var registration in tenant.Registrations)
         {
             if (budget == 0)
@@ -95,7 +95,7 @@ internal sealed partial class BrokerApi
                 continue;
             }
 
-            var selectors = matchers.Select(m => ProviderMatch.Selector(registration, m)).OfType<ForwardedEntity>().Distinct().ToList();
+            var selectors = matchers.Select(m => ProviderMatch.Selector(registration, m)).OfType<RegisteredEntity>().Distinct().ToList();
             if (selectors.Count == 0)
             {
                 continue;
@@ -118,7 +118,6 @@ internal sealed partial class BrokerApi
             {
                 result = [.. found];
                 positions = [];
-                copied = [];
                 for (var i = 0; i < result.Count; i++)
                 {
                     positions.TryAdd((result[i].Id, result[i].Type), i);
@@ -130,7 +129,7 @@ internal sealed partial class BrokerApi
                 var key = (provided.Id, provided.Type ?? selectors[0].Type ?? "Thing");
                 if (positions.TryGetValue(key, out var at))
                 {
-                    if (copied!.Add(at) && at < found.Count)
+                    if (at < found.Count && copied.Add(at))
                     {
                         result[at] = Snapshot(result[at]);
                     }
@@ -142,7 +141,6 @@ internal sealed partial class BrokerApi
                     var entity = new Entity(key.Item1, key.Item2, registration.ServicePath);
                     Merge(entity, provided);
                     positions[key] = result.Count;
-                    copied!.Add(result.Count);
                     result.Add(entity);
                 }
             }
@@ -158,7 +156,7 @@ internal sealed partial class BrokerApi
     /// </summary>
     private async Task<(List<string> NotDone, bool AnyDone)?> UpdateWithForwardingAsync(TenantIndex tenant, string servicePath, string id, string? type, Entity? local, IReadOnlyList<ParsedAttribute> attributes, RequestContext request, CancellationToken cancellationToken)
     {
-        if (_forwardLimit == 0 || tenant.Registrations.IsEmpty)
+        if (!_forwarder.Reaches(tenant))
         {
             return null;
         }
@@ -203,7 +201,7 @@ internal sealed partial class BrokerApi
 
         var notDone = new List<string>();
         var anyDone = false;
-        var budget = _forwardLimit;
+        var budget = _forwarder.Limit;
         foreach (var (registration, sent) in forwards)
         {
             var ok = budget-- > 0 && await _forwarder.UpdateAsync(registration, id, type ?? local?.Type, sent, tenant.Name, request.Correlator, cancellationToken).ConfigureAwait(false);
@@ -235,11 +233,11 @@ internal sealed partial class BrokerApi
     }
 
     /// <summary>The local entity an update addresses, or null when it has none.</summary>
-    private static Entity? FindLocal(TenantIndex tenant, string id, string? type, string servicePath)
+    private static Entity? FindLocal(TenantIndex tenant, string id, string? type, ServicePathScope scope)
     {
         try
         {
-            return BrokerCore.FindOne(tenant, id, type, ServicePathScope.Exact(servicePath));
+            return BrokerCore.FindOne(tenant, id, type, scope);
         }
         catch (OrionException e) when (e.Status == 404)
         {
@@ -262,7 +260,7 @@ internal sealed partial class BrokerApi
         {
             if (!target.Attributes.ContainsKey(attribute.Name))
             {
-                target.Attributes.Add(attribute.Name, new NgsiAttribute(attribute.Name, attribute.Type ?? NgsiAttribute.DefaultType(attribute.Value), attribute.Value, attribute.Metadata));
+                target.Attributes.Add(attribute.Name, attribute.ToAttribute(default));
             }
         }
     }

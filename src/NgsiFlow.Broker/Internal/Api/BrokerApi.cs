@@ -18,13 +18,11 @@ internal sealed partial class BrokerApi
     private readonly AdminLog _adminLog;
     private readonly DateTime _started = DateTime.UtcNow;
     private readonly Registrations.ContextForwarder _forwarder;
-    private readonly int _forwardLimit;
 
-    public BrokerApi(BrokerCore core, int maxPayload, OrionCors cors, BrokerStatistics statistics, AdminLog adminLog, int forwardLimit, ILogger logger)
+    public BrokerApi(BrokerCore core, int maxPayload, OrionCors cors, BrokerStatistics statistics, AdminLog adminLog, ILogger logger)
     {
         _core = core;
         _forwarder = core.Forwarder;
-        _forwardLimit = forwardLimit;
         _maxPayload = maxPayload;
         _cors = cors;
         _statistics = statistics;

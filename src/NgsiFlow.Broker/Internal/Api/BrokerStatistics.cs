@@ -8,12 +8,11 @@ namespace NgsiFlow.Broker.Internal.Api;
 /// <see cref="BrokerOptions.StatisticsCounters"/> is on (Orion's <c>-statCounters</c>), the requests per resource and
 /// method and per payload kind.
 /// </summary>
-internal sealed class BrokerStatistics(bool counters, TimeProvider? time = null)
+internal sealed class BrokerStatistics(bool counters, TimeProvider time)
 {
-    private readonly TimeProvider _time = time ?? TimeProvider.System;
-    private readonly DateTimeOffset _started = (time ?? TimeProvider.System).GetUtcNow();
+    private readonly DateTimeOffset _started = time.GetUtcNow();
     private readonly ConcurrentDictionary<(string Resource, string Method), long> _requests = new();
-    private DateTimeOffset _since = (time ?? TimeProvider.System).GetUtcNow();
+    private DateTimeOffset _since = time.GetUtcNow();
     private long _json;
     private long _text;
     private long _noPayload;
@@ -59,12 +58,12 @@ internal sealed class BrokerStatistics(bool counters, TimeProvider? time = null)
         Interlocked.Exchange(ref _json, 0);
         Interlocked.Exchange(ref _text, 0);
         Interlocked.Exchange(ref _noPayload, 0);
-        _since = _time.GetUtcNow();
+        _since = time.GetUtcNow();
     }
 
     public void Write(Utf8JsonWriter writer)
     {
-        var now = _time.GetUtcNow();
+        var now = time.GetUtcNow();
         writer.WriteStartObject();
         if (counters)
         {

@@ -3,7 +3,16 @@ using NgsiFlow.Broker.Internal.Json;
 namespace NgsiFlow.Broker.Internal.Model;
 
 /// <summary>An attribute as a request gave it, validated but not yet applied.</summary>
-internal sealed record ParsedAttribute(string Name, string? Type, object? Value, OrderedDictionary<string, NgsiMetadata>? Metadata);
+internal sealed record ParsedAttribute(string Name, string? Type, object? Value, OrderedDictionary<string, NgsiMetadata>? Metadata)
+{
+    /// <summary>The attribute as stored: Orion's default type when none was given, created and modified at <paramref name="now"/>.</summary>
+    public NgsiAttribute ToAttribute(DateTime now) =>
+        new(Name, Type ?? NgsiAttribute.DefaultType(Value), JsonValues.Clone(Value), Metadata is null ? null : new(Metadata))
+        {
+            Created = now,
+            Modified = now,
+        };
+}
 
 /// <summary>An entity as a request gave it.</summary>
 internal sealed record ParsedEntity(string Id, string? Type, List<ParsedAttribute> Attributes);

@@ -8,9 +8,6 @@ using NgsiFlow.Broker.Internal.Model;
 
 namespace NgsiFlow.Broker.Internal.Registrations;
 
-/// <summary>An entity selector sent to a context provider in a forwarded query.</summary>
-internal sealed record ForwardedEntity(string? Id, string? IdPattern, string? Type);
-
 /// <summary>
 /// Sends forwarded queries (<c>POST {url}/op/query</c>) and updates (<c>POST {url}/op/update</c>) to context providers,
 /// as Orion's NGSIv2-based forwarding does: the registration's service path, the tenant, and the request's correlator
@@ -23,8 +20,9 @@ internal sealed partial class ContextForwarder : IDisposable
     private readonly HttpClient _http;
     private readonly ILogger _logger;
 
-    public ContextForwarder(TimeSpan timeout, int maxPayloadBytes, ILogger logger)
+    public ContextForwarder(TimeSpan timeout, int limit, int maxPayloadBytes, ILogger logger)
     {
+        Limit = limit;
         _http = new HttpClient(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(2), AllowAutoRedirect = false })
         {
             Timeout = timeout,
@@ -33,13 +31,19 @@ internal sealed partial class ContextForwarder : IDisposable
         _logger = logger;
     }
 
+    /// <summary>The most forwarded requests one client request may cause (<see cref="BrokerOptions.ForwardLimit"/>); 0 for none.</summary>
+    public int Limit { get; }
+
+    /// <summary>Whether a request in <paramref name="tenant"/> may reach any context provider at all.</summary>
+    public bool Reaches(Store.TenantIndex tenant) => Limit > 0 && !tenant.Registrations.IsEmpty;
+
     /// <summary>Forwarded requests sent, for tests and the admin surface.</summary>
     public long Sent => Interlocked.Read(ref _sent);
 
     private long _sent;
 
     /// <summary>Forwards a query; the provider's entities, or null when it failed.</summary>
-    public async Task<List<ParsedEntity>?> QueryAsync(Registration registration, IReadOnlyList<ForwardedEntity> entities, IReadOnlyList<string> attrs, int limit, string tenant, string correlator, CancellationToken cancellationToken)
+    public async Task<List<ParsedEntity>?> QueryAsync(Registration registration, IReadOnlyList<RegisteredEntity> entities, IReadOnlyList<string> attrs, int limit, string tenant, string correlator, CancellationToken cancellationToken)
     {
         var body = Render(writer =>
         {
@@ -47,22 +51,7 @@ internal sealed partial class ContextForwarder : IDisposable
             writer.WriteStartArray("entities");
             foreach (var entity in entities)
             {
-                writer.WriteStartObject();
-                if (entity.Id is { } id)
-                {
-                    writer.WriteString("id", id);
-                }
-                else
-                {
-                    writer.WriteString("idPattern", entity.IdPattern);
-                }
-
-                if (entity.Type is { } type)
-                {
-                    writer.WriteString("type", type);
-                }
-
-                writer.WriteEndObject();
+                RegistrationWriter.WriteSelector(writer, entity);
             }
 
             writer.WriteEndArray();
@@ -123,7 +112,7 @@ internal sealed partial class ContextForwarder : IDisposable
             foreach (var attribute in attributes)
             {
                 writer.WritePropertyName(attribute.Name);
-                var stored = new NgsiAttribute(attribute.Name, attribute.Type ?? NgsiAttribute.DefaultType(attribute.Value), attribute.Value, attribute.Metadata);
+                var stored = attribute.ToAttribute(default);
                 EntityWriter.WriteNormalizedAttribute(writer, stored.Type, stored.Value, stored, null, null);
             }
 
@@ -170,7 +159,7 @@ internal sealed partial class ContextForwarder : IDisposable
     private static byte[] Render(Action<Utf8JsonWriter> write)
     {
         var buffer = new ArrayBufferWriter<byte>(256);
-        using (var writer = new Utf8JsonWriter(buffer))
+        using (var writer = new Utf8JsonWriter(buffer, BrokerCore.WriterOptions))
         {
             write(writer);
         }

@@ -31,7 +31,7 @@ internal static class ProviderMatch
     }
 
     /// <summary>What to ask a registration for a query matcher (one element of op/query's entities, or the URL's id/type).</summary>
-    public static ForwardedEntity? Selector(Registration registration, EntityMatcher matcher)
+    public static RegisteredEntity? Selector(Registration registration, EntityMatcher matcher)
     {
         foreach (var entity in registration.Entities)
         {
@@ -50,7 +50,7 @@ internal static class ProviderMatch
             {
                 if (entity.Id is null || string.Equals(entity.Id, id, StringComparison.Ordinal))
                 {
-                    return new ForwardedEntity(id, null, type);
+                    return new RegisteredEntity(id, null, type);
                 }
 
                 continue;
@@ -60,13 +60,13 @@ internal static class ProviderMatch
             {
                 if (matcher.IdPattern is null || matcher.IdPattern.IsMatch(registeredId))
                 {
-                    return new ForwardedEntity(registeredId, null, type);
+                    return new RegisteredEntity(registeredId, null, type);
                 }
 
                 continue;
             }
 
-            return new ForwardedEntity(null, matcher.IdPattern?.ToString() ?? entity.IdPattern ?? ".*", type);
+            return new RegisteredEntity(null, matcher.IdPattern?.ToString() ?? entity.IdPattern ?? ".*", type);
         }
 
         return null;

@@ -1,6 +1,9 @@
 namespace NgsiFlow.Broker.Internal.Registrations;
 
-/// <summary>One entity selector of a registration's <c>dataProvided</c>: an id, or the pattern <c>.*</c>, and an optional type.</summary>
+/// <summary>
+/// An entity selector, an id or an id pattern and an optional type: of a registration's <c>dataProvided</c> (where the
+/// pattern is <c>.*</c>), and of a query forwarded to its provider.
+/// </summary>
 internal sealed record RegisteredEntity(string? Id, string? IdPattern, string? Type);
 
 /// <summary>

@@ -20,22 +20,7 @@ internal static class RegistrationWriter
         writer.WriteStartArray("entities");
         foreach (var entity in registration.Entities)
         {
-            writer.WriteStartObject();
-            if (entity.Id is { } id)
-            {
-                writer.WriteString("id", id);
-            }
-            else
-            {
-                writer.WriteString("idPattern", entity.IdPattern);
-            }
-
-            if (entity.Type is { } type)
-            {
-                writer.WriteString("type", type);
-            }
-
-            writer.WriteEndObject();
+            WriteSelector(writer, entity);
         }
 
         writer.WriteEndArray();
@@ -64,6 +49,27 @@ internal static class RegistrationWriter
         }
 
         writer.WriteString("status", registration.Status);
+        writer.WriteEndObject();
+    }
+
+    /// <summary>One entity selector: <c>id</c> or <c>idPattern</c>, and <c>type</c> when it has one.</summary>
+    public static void WriteSelector(Utf8JsonWriter writer, RegisteredEntity entity)
+    {
+        writer.WriteStartObject();
+        if (entity.Id is { } id)
+        {
+            writer.WriteString("id", id);
+        }
+        else
+        {
+            writer.WriteString("idPattern", entity.IdPattern);
+        }
+
+        if (entity.Type is { } type)
+        {
+            writer.WriteString("type", type);
+        }
+
         writer.WriteEndObject();
     }
 
