@@ -26,7 +26,7 @@ public abstract partial class BrokerComplianceTests
         failed!["status"]!.GetValue<string>().ShouldBe("active", "Orion 3.4 dropped the failed status: the counters show the failure");
         failed["notification"]!["failsCounter"]!.GetValue<long>().ShouldBe(1);
         failed["notification"]!["timesSent"]!.GetValue<long>().ShouldBe(1);
-        failed["notification"]!["lastFailureReason"]!.GetValue<string>().ShouldBe("Couldn't connect to server");
+        failed["notification"]!["lastFailureReason"]!.GetValue<string>().ShouldBe("Could not connect to server");
         failed["notification"]!["lastFailure"].ShouldNotBeNull();
         Broker.NotificationsFailed.ShouldBeGreaterThanOrEqualTo(1);
 

@@ -150,7 +150,7 @@ public sealed class MqttSubscriptionTests : IAsyncLifetime
 
         (await _client.SendAsync(HttpMethod.Post, "/v2/entities", """{"id":"E1","type":"T","a":{"value":1}}""")).Response.StatusCode.ShouldBe(HttpStatusCode.Created);
         var id = await CreateAsync($$$$"""{"mqtt":{"url":"mqtt://127.0.0.1:{{{{deadPort}}}}","topic":"t"},"maxFailsLimit":2}""", entity: "E1");
-        for (var value = 2; value <= 3; value++)
+        for (var value = 2; value <= 4; value++)
         {
             await _client.SendAsync(HttpMethod.Patch, "/v2/entities/E1/attrs", """{"a":{"value":V}}""".Replace("V", value.ToString(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal));
             (await _broker.WaitForNotificationsAsync(TimeSpan.FromSeconds(10))).ShouldBeTrue();
@@ -165,10 +165,12 @@ public sealed class MqttSubscriptionTests : IAsyncLifetime
             }
         }
 
+        // As Orion: disabled once failsCounter is greater than maxFailsLimit, so on the third failure with a limit of 2.
         var disabled = await GetAsync(id);
         disabled["status"]!.GetValue<string>().ShouldBe("inactive");
-        disabled["notification"]!["timesSent"]!.GetValue<long>().ShouldBe(2);
-        _broker.NotificationsFailed.ShouldBe(2);
+        disabled["notification"]!["timesSent"]!.GetValue<long>().ShouldBe(3);
+        disabled["notification"]!["failsCounter"]!.GetValue<long>().ShouldBe(3);
+        _broker.NotificationsFailed.ShouldBe(3);
     }
 
     private static string Subscription(string notification, string entity = "E1") =>

@@ -79,6 +79,86 @@ public sealed class PostgresPersistenceTests(PostgresFixture postgres)
     }
 
     [Fact]
+    public async Task Oneshot_that_notified_and_subscription_disabled_by_failures_are_stored_inactive_at_once_and_stay_so_after_restart()
+    {
+        await using var receiver = await NotificationReceiver.StartAsync();
+        int deadPort;
+        using (var probe = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0))
+        {
+            probe.Start();
+            deadPort = ((IPEndPoint)probe.LocalEndpoint).Port;
+        }
+
+        var connectionString = await postgres.DatabaseAsync("subscription_state");
+        string oneshot;
+        string failing;
+        await using (var broker = await StartAsync("subscription_state"))
+        {
+            using var client = new HttpClient { BaseAddress = broker.BaseAddress };
+            (await client.SendAsync(HttpMethod.Post, "/v2/entities", """{"id":"E1","type":"T","a":{"value":1}}""", "acme")).Response.StatusCode.ShouldBe(HttpStatusCode.Created);
+            oneshot = await SubscribeAsync(client, $$$"""{"subject":{"entities":[{"id":"E1","type":"T"}]},"notification":{"http":{"url":"{{{receiver.Url}}}"}},"status":"oneshot"}""");
+            failing = await SubscribeAsync(client, $$$"""{"subject":{"entities":[{"id":"E1","type":"T"}]},"notification":{"http":{"url":"http://127.0.0.1:{{{deadPort}}}/notify"},"maxFailsLimit":1}}""");
+            for (var value = 2; value <= 3; value++)
+            {
+                (await client.SendAsync(HttpMethod.Patch, "/v2/entities/E1/attrs", """{"a":{"value":V}}""".Replace("V", value.ToString(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal), "acme")).Response.StatusCode.ShouldBe(HttpStatusCode.NoContent);
+                (await broker.WaitForNotificationsAsync(TimeSpan.FromSeconds(10))).ShouldBeTrue();
+            }
+
+            // Written when the state changed, not only when the broker shuts down: a broker killed now keeps it.
+            await WaitForStoredAsync(connectionString, oneshot, "\"oneshotFired\":true");
+            await WaitForStoredAsync(connectionString, failing, "\"disabledByFailures\":true");
+        }
+
+        await using (var broker = await StartAsync("subscription_state"))
+        {
+            using var client = new HttpClient { BaseAddress = broker.BaseAddress };
+            (await client.SendAsync(HttpMethod.Get, "/v2/subscriptions/" + oneshot, null, "acme")).Body!["status"]!.GetValue<string>().ShouldBe("inactive");
+            var disabled = (await client.SendAsync(HttpMethod.Get, "/v2/subscriptions/" + failing, null, "acme")).Body!;
+            disabled["status"]!.GetValue<string>().ShouldBe("inactive");
+            disabled["notification"]!["failsCounter"]!.GetValue<long>().ShouldBe(2);
+
+            (await client.SendAsync(HttpMethod.Patch, "/v2/entities/E1/attrs", """{"a":{"value":4}}""", "acme")).Response.StatusCode.ShouldBe(HttpStatusCode.NoContent);
+            (await broker.WaitForNotificationsAsync(TimeSpan.FromSeconds(10))).ShouldBeTrue();
+            receiver.Received.Count.ShouldBe(1);
+            broker.NotificationsFailed.ShouldBe(0);
+
+            // A PATCH that arms the oneshot again is kept, and a late state write of the old revision cannot undo it.
+            (await client.SendAsync(HttpMethod.Patch, "/v2/subscriptions/" + oneshot, """{"status":"oneshot"}""", "acme")).Response.StatusCode.ShouldBe(HttpStatusCode.NoContent);
+            await WaitForStoredAsync(connectionString, oneshot, "\"oneshotFired\":false");
+        }
+    }
+
+    private static async Task<string> SubscribeAsync(HttpClient client, string json)
+    {
+        var (response, body) = await client.SendAsync(HttpMethod.Post, "/v2/subscriptions", json, "acme");
+        response.StatusCode.ShouldBe(HttpStatusCode.Created, body?.ToJsonString());
+        return response.Headers.Location!.ToString().Split('/').Last();
+    }
+
+    private static async Task WaitForStoredAsync(string connectionString, string subscriptionId, string fragment)
+    {
+        await using var connection = new Npgsql.NpgsqlConnection(connectionString);
+        await connection.OpenAsync();
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
+        string? doc = null;
+        while (DateTime.UtcNow < deadline)
+        {
+            await using var select = new Npgsql.NpgsqlCommand("SELECT doc FROM ngsiflow_subscriptions WHERE tenant = 'acme' AND id = $1", connection);
+            select.Parameters.Add(new Npgsql.NpgsqlParameter<string> { TypedValue = subscriptionId });
+            doc = (string?)await select.ExecuteScalarAsync();
+            if (doc is not null && doc.Contains(fragment, StringComparison.Ordinal))
+            {
+                return;
+            }
+
+            await Task.Delay(20);
+        }
+
+        doc.ShouldNotBeNull();
+        doc.ShouldContain(fragment);
+    }
+
+    [Fact]
     public async Task StartAsync_unreachable_postgres_throws_clear_error()
     {
         var options = new BrokerOptions { Port = 0, Store = BrokerStoreKind.Postgres, PostgresConnectionString = "Host=127.0.0.1;Port=1;Username=postgres;Timeout=2" };

@@ -44,7 +44,7 @@ internal sealed partial class BrokerCore
         return subscription;
     }
 
-    public async ValueTask UpdateSubscriptionAsync(TenantIndex tenant, string id, object? body, CancellationToken cancellationToken)
+    public async ValueTask UpdateSubscriptionAsync(TenantIndex tenant, string id, string? servicePathHeader, object? body, CancellationToken cancellationToken)
     {
         var current = tenant.FindSubscription(id) ?? throw SubscriptionNotFound();
         if (body is not JsonMap patch)
@@ -59,9 +59,10 @@ internal sealed partial class BrokerCore
 
         var merged = new JsonMap();
         merged.AddRange(current.Definition);
-        if (current.Status == "oneshot" && current.OneshotFired)
+        if ((current.Status == "oneshot" && current.OneshotFired) || current.DisabledByFailures)
         {
-            // A oneshot that notified is inactive, as Orion stores it, unless this PATCH arms it again.
+            // A oneshot that notified, or a subscription whose failures passed maxFailsLimit, is inactive as Orion
+            // stores it, unless this PATCH sets a status.
             merged.Set("status", "inactive");
         }
 
@@ -70,13 +71,11 @@ internal sealed partial class BrokerCore
             merged.Set(pair.Key, pair.Value);
         }
 
-        var replacement = SubscriptionParser.Parse(merged, current.Id, current.Tenant, current.ServicePath, current.Scope, current.Created);
+        // As Orion, a PATCH moves the subscription to the request's service path (everywhere, /#, without one).
+        var (servicePath, scope) = SubscriptionScope(servicePathHeader);
+        var replacement = SubscriptionParser.Parse(merged, current.Id, current.Tenant, servicePath, scope, current.Created);
         replacement.CopyCountersFrom(current);
-        if (patch.TryGet("status", out var status) && status is "active")
-        {
-            // Re-activating clears the failure state Orion uses to disable a subscription.
-            replacement.FailsCounter = 0;
-        }
+        replacement.Revision = current.Revision + 1;
 
         await _store.SaveSubscriptionAsync(tenant.Name, replacement, cancellationToken).ConfigureAwait(false);
         tenant.AddSubscription(replacement);
@@ -95,6 +94,9 @@ internal sealed partial class BrokerCore
     }
 
     public static OrionException SubscriptionNotFound() => OrionException.NotFound("The requested subscription has not been found. Check id");
+
+    /// <summary>The service path a subscription made with this header has: the one path given, or <c>/#</c>.</summary>
+    public static string SubscriptionServicePath(string? header) => SubscriptionScope(header).Text;
 
     private static (string Text, ServicePathScope Scope) SubscriptionScope(string? header)
     {

@@ -21,6 +21,10 @@ internal sealed partial class BrokerCore
         _store = store;
         _dispatcher = dispatcher;
         Forwarder = forwarder;
+        if (store.IsDurable)
+        {
+            dispatcher.StateChanged = s => store.SaveSubscriptionStateAsync(s.Tenant, s, CancellationToken.None);
+        }
     }
 
     /// <summary>Sends the queries and updates that registrations route to context providers.</summary>

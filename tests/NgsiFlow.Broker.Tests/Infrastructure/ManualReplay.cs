@@ -9,7 +9,8 @@ namespace NgsiFlow.Broker.Tests.Infrastructure;
 /// Replays request/response pairs kept in TestData/manual/*.json (taken from Orion's API manual) against a broker
 /// and compares status, headers and bodies. A case is a list of steps run in a fresh tenant; "*" in an expected
 /// value matches anything; <c>{{name}}</c> is replaced by a value captured earlier (<c>captureLocation</c>) or by
-/// <c>{{receiver}}</c>, the notification receiver's URL.
+/// <c>{{receiver}}</c>, the notification receiver's URL. A step <c>{"receiver": "stop"}</c> or <c>"start"</c> takes the
+/// receiver down or back up on its port; <c>"drain": true</c> waits for the notifications a request triggered.
 /// </summary>
 public static partial class ManualReplay
 {
@@ -32,10 +33,23 @@ public static partial class ManualReplay
         {
             stepNumber++;
             var where = $"{file} / {caseName} / step {stepNumber}";
-            var request = step!["request"]!;
+            if (step!["receiver"] is JsonNode receiverAction)
+            {
+                // Orion's "Stop accumulator" / "Start accumulator": the receiver goes down or comes back on its port.
+                await (receiverAction.GetValue<string>() == "stop" ? receiver.StopAsync() : receiver.RestartAsync());
+                continue;
+            }
+
+            var request = step["request"]!;
             using var message = BuildRequest(request, tenant, captures);
             using var response = await client.SendAsync(message);
             var text = await response.Content.ReadAsStringAsync();
+            if (step["drain"] is JsonNode { } drain && drain.GetValue<bool>())
+            {
+                // The notifications this request triggered have been delivered or have failed.
+                await drainNotifications();
+            }
+
             var expected = step["response"];
             if (expected is not null)
             {

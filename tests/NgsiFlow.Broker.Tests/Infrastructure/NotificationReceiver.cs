@@ -13,16 +13,14 @@ namespace NgsiFlow.Broker.Tests.Infrastructure;
 /// <summary>A real HTTP endpoint that records every notification it receives.</summary>
 public sealed class NotificationReceiver : IAsyncDisposable
 {
-    private readonly WebApplication _app;
     private readonly ConcurrentQueue<ReceivedNotification> _received = new();
+    private WebApplication? _app;
 
-    private NotificationReceiver(WebApplication app, Uri url)
+    private NotificationReceiver()
     {
-        _app = app;
-        Url = url;
     }
 
-    public Uri Url { get; }
+    public Uri Url { get; private set; } = null!;
 
     /// <summary>Status code the receiver answers with.</summary>
     public int StatusCode { get; set; } = 200;
@@ -37,28 +35,63 @@ public sealed class NotificationReceiver : IAsyncDisposable
 
     public static async Task<NotificationReceiver> StartAsync()
     {
+        var self = new NotificationReceiver();
+        var app = Build(0);
+        self.Serve(app);
+        await app.StartAsync();
+        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        self.Url = new Uri(new Uri(address), "/notify");
+        return self;
+    }
+
+    /// <summary>Stops listening, as a receiver that went down: the broker's connections to it are refused.</summary>
+    public async Task StopAsync()
+    {
+        if (_app is { } app)
+        {
+            _app = null;
+            await app.StopAsync();
+            await app.DisposeAsync();
+        }
+    }
+
+    /// <summary>Listens again on the same port after <see cref="StopAsync"/>.</summary>
+    public async Task RestartAsync()
+    {
+        if (_app is not null)
+        {
+            return;
+        }
+
+        var app = Build(Url.Port);
+        Serve(app);
+        await app.StartAsync();
+    }
+
+    private static WebApplication Build(int port)
+    {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
-        builder.WebHost.UseKestrel(k => k.Listen(IPAddress.Loopback, 0));
-        var app = builder.Build();
-        NotificationReceiver? self = null;
+        builder.WebHost.UseKestrel(k => k.Listen(IPAddress.Loopback, port));
+        return builder.Build();
+    }
+
+    private void Serve(WebApplication app)
+    {
         app.Run(async context =>
         {
             using var reader = new StreamReader(context.Request.Body);
             var body = await reader.ReadToEndAsync();
-            if (self!.HandlingTime is { } handling)
+            if (HandlingTime is { } handling)
             {
                 await Task.Delay(handling());
             }
 
             var headers = context.Request.Headers.ToDictionary(h => h.Key, h => h.Value.ToString(), StringComparer.OrdinalIgnoreCase);
-            self._received.Enqueue(new ReceivedNotification(context.Request.Method, context.Request.Path + context.Request.QueryString, headers, body));
-            context.Response.StatusCode = self.StatusCode;
+            _received.Enqueue(new ReceivedNotification(context.Request.Method, context.Request.Path + context.Request.QueryString, headers, body));
+            context.Response.StatusCode = StatusCode;
         });
-        await app.StartAsync();
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        self = new NotificationReceiver(app, new Uri(new Uri(address), "/notify"));
-        return self;
+        _app = app;
     }
 
     /// <summary>Waits until at least <paramref name="count"/> notifications arrived (fails the test after 10 s).</summary>
@@ -74,11 +107,7 @@ public sealed class NotificationReceiver : IAsyncDisposable
         return Received;
     }
 
-    public async ValueTask DisposeAsync()
-    {
-        await _app.StopAsync();
-        await _app.DisposeAsync();
-    }
+    public async ValueTask DisposeAsync() => await StopAsync();
 }
 
 public sealed record ReceivedNotification(string Method, string PathAndQuery, IReadOnlyDictionary<string, string> Headers, string Body)

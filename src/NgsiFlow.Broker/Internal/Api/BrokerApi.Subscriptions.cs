@@ -12,7 +12,8 @@ internal sealed partial class BrokerApi
         var tenant = _core.Tenant(HttpIo.Tenant(context));
         var options = HttpIo.Options(context, "count");
         var (limit, offset) = HttpIo.Pagination(context);
-        var all = tenant.Subscriptions;
+        var servicePath = BrokerCore.SubscriptionServicePath(HttpIo.ServicePathHeader(context));
+        var all = servicePath == "/#" ? tenant.Subscriptions : [.. tenant.Subscriptions.Where(s => s.ServicePath == servicePath)];
         if (options.Contains("count"))
         {
             context.Response.Headers["Fiware-Total-Count"] = all.Length.ToString(CultureInfo.InvariantCulture);
@@ -44,7 +45,14 @@ internal sealed partial class BrokerApi
     private Task GetSubscriptionAsync(HttpContext context, string correlator)
     {
         var tenant = _core.Tenant(HttpIo.Tenant(context));
-        var subscription = tenant.FindSubscription(RouteValue(context, "subscriptionId")) ?? throw BrokerCore.SubscriptionNotFound();
+        var subscription = tenant.FindSubscription(RouteValue(context, "subscriptionId"));
+        var header = HttpIo.ServicePathHeader(context);
+        if (subscription is null || (header is not null && subscription.ServicePath != BrokerCore.SubscriptionServicePath(header)))
+        {
+            // As Orion: with a Fiware-ServicePath, only a subscription made in exactly that path is found.
+            throw BrokerCore.SubscriptionNotFound();
+        }
+
         return HttpIo.WriteJsonAsync(context, 200, writer => SubscriptionWriter.Write(writer, subscription, DateTime.UtcNow));
     }
 
@@ -58,7 +66,7 @@ internal sealed partial class BrokerApi
         }
 
         var body = await HttpIo.ReadJsonAsync(context, _maxPayload).ConfigureAwait(false);
-        await _core.UpdateSubscriptionAsync(tenant, id, body, context.RequestAborted).ConfigureAwait(false);
+        await _core.UpdateSubscriptionAsync(tenant, id, HttpIo.ServicePathHeader(context), body, context.RequestAborted).ConfigureAwait(false);
         HttpIo.NoContent(context);
     }
 

@@ -73,9 +73,21 @@ internal sealed partial class NotificationDispatcher : IAsyncDisposable
     /// <summary>Notifications queued or in flight.</summary>
     public long Pending => _queues.Values.Sum(q => q.Value.Pending);
 
+    /// <summary>
+    /// Persists a subscription whose runtime state changed (a oneshot that notified, one disabled by failures), so that
+    /// a durable store keeps it inactive across a restart; null for the memory store.
+    /// </summary>
+    public Func<Subscription, ValueTask>? StateChanged { get; set; }
+
     /// <summary>Queues a notification without waiting; returns false (and counts a drop) when its queue is full.</summary>
     public bool Enqueue(NotificationJob job)
     {
+        if (job.Subscription.Status == "oneshot")
+        {
+            // Its one notification was claimed when it was rendered: from now on it is inactive.
+            PersistState(job.Subscription);
+        }
+
         var queue = _queues.GetOrAdd(job.Subscription, _ => new Lazy<SubscriptionQueue>(() => new SubscriptionQueue(this))).Value;
         if (Interlocked.Increment(ref queue.PendingCount) <= _queueCapacity && queue.LaneOf(job).Writer.TryWrite(job))
         {
@@ -85,9 +97,42 @@ internal sealed partial class NotificationDispatcher : IAsyncDisposable
         Interlocked.Decrement(ref queue.PendingCount);
         Interlocked.Increment(ref _dropped);
         _droppedCounter.Add(1, new KeyValuePair<string, object?>("subscription", job.Subscription.Id));
-        job.Subscription.RecordDrop(Dates.Now(), job.Mqtt is null ? "notification queue full" : null);
+        var disabled = job.Subscription.RecordDrop(Dates.Now(), job.Mqtt is null ? "notification queue full" : null);
         LogDropped(job.Subscription.Id, _queueCapacity);
+        if (disabled)
+        {
+            Disabled(job.Subscription);
+        }
+
         return false;
+    }
+
+    /// <summary>A failure made failsCounter pass maxFailsLimit: logged as Orion logs it, and stored as inactive.</summary>
+    private void Disabled(Subscription subscription)
+    {
+        LogDisabled(subscription.Id, Interlocked.Read(ref subscription.FailsCounter), subscription.MaxFailsLimit);
+        PersistState(subscription);
+    }
+
+    private void PersistState(Subscription subscription)
+    {
+        if (StateChanged is { } save && !subscription.Retired)
+        {
+            _ = PersistStateAsync(save, subscription);
+        }
+    }
+
+    private async Task PersistStateAsync(Func<Subscription, ValueTask> save, Subscription subscription)
+    {
+        try
+        {
+            await save(subscription).ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            // The broker goes on with the state in memory; a failed store write is logged, never thrown at a sender loop.
+            LogStateNotSaved(subscription.Id, ex.Message);
+        }
     }
 
     /// <summary>Stops the sender loops of a deleted or replaced subscription once its queue drains.</summary>
@@ -295,12 +340,17 @@ internal sealed partial class NotificationDispatcher : IAsyncDisposable
             var reason = error switch
             {
                 OperationCanceledException => "Timeout was reached",
-                SocketException => "Couldn't connect to server",
-                HttpRequestException { InnerException: SocketException } => "Couldn't connect to server",
+                SocketException => "Could not connect to server",
+                HttpRequestException { InnerException: SocketException } => "Could not connect to server",
                 _ => error.Message,
             };
-            job.Subscription.RecordFailure(now, reason);
+            var disabled = job.Subscription.RecordFailure(now, reason);
             LogFailed(job.Subscription.Id, job.Url, reason);
+            if (disabled)
+            {
+                Disabled(job.Subscription);
+            }
+
             Interlocked.Increment(ref _failed);
             _failedCounter.Add(1);
         }
@@ -333,8 +383,13 @@ internal sealed partial class NotificationDispatcher : IAsyncDisposable
             return;
         }
 
-        job.Subscription.RecordFailure(now, null);
+        var disabledNow = job.Subscription.RecordFailure(now, null);
         LogFailed(job.Subscription.Id, job.Url + " topic " + job.Topic, error is OperationCanceledException ? "Timeout was reached" : error.Message);
+        if (disabledNow)
+        {
+            Disabled(job.Subscription);
+        }
+
         Interlocked.Increment(ref _failed);
         _failedCounter.Add(1);
     }
@@ -387,6 +442,12 @@ internal sealed partial class NotificationDispatcher : IAsyncDisposable
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Notification of subscription {SubscriptionId} to {Url} failed: {Reason}")]
     private partial void LogFailed(string subscriptionId, string url, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Subscription {SubscriptionId} automatically disabled: failsCounter {FailsCounter} is greater than maxFailsLimit {MaxFailsLimit}")]
+    private partial void LogDisabled(string subscriptionId, long failsCounter, int maxFailsLimit);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "The state of subscription {SubscriptionId} could not be stored: {Reason}")]
+    private partial void LogStateNotSaved(string subscriptionId, string reason);
 
     private sealed class SubscriptionQueue
     {

@@ -25,6 +25,12 @@ internal interface IBrokerStore : IAsyncDisposable
 
     ValueTask SaveSubscriptionAsync(string tenant, Subscription subscription, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Persists a runtime state change of a stored subscription (a oneshot that notified, a subscription disabled by
+    /// failures): updates it only while it exists and no newer revision was saved.
+    /// </summary>
+    ValueTask SaveSubscriptionStateAsync(string tenant, Subscription subscription, CancellationToken cancellationToken);
+
     ValueTask DeleteSubscriptionAsync(string tenant, string id, CancellationToken cancellationToken);
 
     ValueTask SaveRegistrationAsync(string tenant, Registrations.Registration registration, CancellationToken cancellationToken);

@@ -20,6 +20,8 @@ internal sealed class MemoryStore : IBrokerStore
 
     public ValueTask SaveSubscriptionAsync(string tenant, Subscription subscription, CancellationToken cancellationToken) => ValueTask.CompletedTask;
 
+    public ValueTask SaveSubscriptionStateAsync(string tenant, Subscription subscription, CancellationToken cancellationToken) => ValueTask.CompletedTask;
+
     public ValueTask DeleteSubscriptionAsync(string tenant, string id, CancellationToken cancellationToken) => ValueTask.CompletedTask;
 
     public ValueTask SaveRegistrationAsync(string tenant, Registrations.Registration registration, CancellationToken cancellationToken) => ValueTask.CompletedTask;

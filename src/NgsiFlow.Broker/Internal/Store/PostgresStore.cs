@@ -119,11 +119,25 @@ internal sealed class PostgresStore : IBrokerStore
     public ValueTask SaveSubscriptionAsync(string tenant, Subscription subscription, CancellationToken cancellationToken)
     {
         var command = new NpgsqlBatchCommand(
-            "INSERT INTO ngsiflow_subscriptions (tenant, id, doc) VALUES ($1, $2, $3) ON CONFLICT (tenant, id) DO UPDATE SET doc = excluded.doc");
+            $"INSERT INTO ngsiflow_subscriptions (tenant, id, doc) VALUES ($1, $2, $3) ON CONFLICT (tenant, id) DO UPDATE SET doc = excluded.doc WHERE {StoredRevision} <= $4");
+        return EnqueueAsync(SubscriptionParameters(command, tenant, subscription), cancellationToken);
+    }
+
+    public ValueTask SaveSubscriptionStateAsync(string tenant, Subscription subscription, CancellationToken cancellationToken)
+    {
+        var command = new NpgsqlBatchCommand($"UPDATE ngsiflow_subscriptions SET doc = $3 WHERE tenant = $1 AND id = $2 AND {StoredRevision} <= $4");
+        return EnqueueAsync(SubscriptionParameters(command, tenant, subscription), cancellationToken);
+    }
+
+    private const string StoredRevision = "COALESCE((ngsiflow_subscriptions.doc::jsonb ->> 'revision')::bigint, 0)";
+
+    private static NpgsqlBatchCommand SubscriptionParameters(NpgsqlBatchCommand command, string tenant, Subscription subscription)
+    {
         command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = tenant });
         command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = subscription.Id });
         command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = SubscriptionWriter.ToStorage(subscription) });
-        return EnqueueAsync(command, cancellationToken);
+        command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = subscription.Revision });
+        return command;
     }
 
     public ValueTask DeleteSubscriptionAsync(string tenant, string id, CancellationToken cancellationToken)

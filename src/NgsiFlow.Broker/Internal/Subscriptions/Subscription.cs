@@ -84,6 +84,12 @@ internal sealed class Subscription
 
     public DateTime Created { get; init; }
 
+    /// <summary>
+    /// Counts the PATCHes that built this subscription; a stored document is never overwritten by an older revision,
+    /// so a state change saved late cannot undo a PATCH.
+    /// </summary>
+    public long Revision { get; set; }
+
     /// <summary>The entity representation for notifications.</summary>
     public required RenderSpec Render { get; init; }
 
@@ -107,7 +113,7 @@ internal sealed class Subscription
     /// <summary>Set once the subscription is deleted or replaced, so that queued notifications stop counting.</summary>
     public volatile bool Retired;
 
-    /// <summary>Client-set status after maxFailsLimit was hit.</summary>
+    /// <summary>Set when failsCounter passed maxFailsLimit: the subscription shows, and is stored, as inactive.</summary>
     public volatile bool DisabledByFailures;
 
     private DateTime _lastTriggered = DateTime.MinValue;
@@ -174,8 +180,11 @@ internal sealed class Subscription
         }
     }
 
-    /// <summary>A notification that failed; MQTT ones have no reason (Orion shows no lastFailureReason for them).</summary>
-    public void RecordFailure(DateTime at, string? reason)
+    /// <summary>
+    /// A notification that failed; MQTT ones have no reason (Orion shows no lastFailureReason for them). True when this
+    /// failure disabled the subscription: as in Orion, once failsCounter is greater than maxFailsLimit.
+    /// </summary>
+    public bool RecordFailure(DateTime at, string? reason)
     {
         lock (_gate)
         {
@@ -188,22 +197,25 @@ internal sealed class Subscription
             }
 
             FailsCounter++;
-            if (MaxFailsLimit > 0 && FailsCounter >= MaxFailsLimit)
+            if (MaxFailsLimit > 0 && FailsCounter > MaxFailsLimit && !DisabledByFailures)
             {
                 DisabledByFailures = true;
+                return true;
             }
+
+            return false;
         }
     }
 
     /// <summary>A notification that never left: the queue was full. Counted as a failure too, as Orion counts a send it could not make.</summary>
-    public void RecordDrop(DateTime at, string? reason)
+    public bool RecordDrop(DateTime at, string? reason)
     {
         lock (_gate)
         {
             Dropped++;
         }
 
-        RecordFailure(at, reason);
+        return RecordFailure(at, reason);
     }
 
     /// <summary>Carries the delivery counters over to a replacement built by PATCH or loaded from storage.</summary>

@@ -200,7 +200,10 @@ internal static partial class SubscriptionParser
         var maxFails = 0;
         if (notification.TryGet("maxFailsLimit", out var maxFailsValue))
         {
-            maxFails = maxFailsValue is double m && m >= 1 && m == Math.Floor(m) ? (int)m : throw OrionException.BadRequest("maxFailsLimit must be an integer greater than 0");
+            // Orion's texts (functional case 3541 http_maxfailslimit_error_conditions).
+            maxFails = maxFailsValue is not double m || m != Math.Floor(m) || m > int.MaxValue ? throw OrionException.BadRequest("maxFailsLimit is not an int")
+                : m < 1 ? throw OrionException.BadRequest("maxFailsLimit must be greater than zero")
+                : (int)m;
         }
 
         foreach (var pair in notification)

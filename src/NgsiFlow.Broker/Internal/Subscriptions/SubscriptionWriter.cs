@@ -165,7 +165,10 @@ internal static class SubscriptionWriter
             new("id", s.Id),
             new("servicePath", s.ServicePath),
             new("created", Dates.Format(s.Created)),
+            new("revision", (double)s.Revision),
             new("definition", s.Definition),
+            new("oneshotFired", s.OneshotFired),
+            new("disabledByFailures", s.DisabledByFailures),
         };
         lock (s.Gate)
         {
@@ -192,6 +195,9 @@ internal static class SubscriptionWriter
         var servicePath = (string)sp!;
         Dates.TryParse(created as string, out var createdAt);
         var s = SubscriptionParser.Parse((JsonMap)definition!, (string)id!, tenant, servicePath, ServicePathScope.Parse(servicePath, forUpdate: false, "/#"), createdAt);
+        s.Revision = doc.TryGet("revision", out var revision) && revision is double rd ? (long)rd : 0;
+        s.OneshotFired = doc.TryGet("oneshotFired", out var fired) && fired is true;
+        s.DisabledByFailures = doc.TryGet("disabledByFailures", out var disabled) && disabled is true;
         s.TimesSent = doc.TryGet("timesSent", out var t) && t is double td ? (long)td : 0;
         s.FailsCounter = doc.TryGet("failsCounter", out var fc) && fc is double fcd ? (long)fcd : 0;
         s.Dropped = doc.TryGet("dropped", out var dr) && dr is double drd ? (long)drd : 0;
