@@ -243,15 +243,73 @@ internal sealed partial class BrokerApi
         var options = HttpIo.Options(context, "keyValues");
         var tenant = _core.Tenant(HttpIo.Tenant(context));
         var servicePath = HttpIo.UpdatePath(context);
+        var format = context.Request.Headers["Ngsiv2-AttrsFormat"].ToString();
         var body = await HttpIo.ReadJsonAsync(context, _maxPayload).ConfigureAwait(false);
-        if (body is not JsonMap map || !map.TryGet("data", out var data) || data is not List<object?> items)
-        {
-            throw OrionException.BadRequest("Invalid JSON payload: data field must be an array");
-        }
-
-        var parsed = items.Select(item => PayloadReader.ReadEntity(item, options.Contains("keyValues"))).ToList();
+        var parsed = ReadNotification(body, options.Contains("keyValues") ? "keyValues" : format);
         await ApplyBatchAsync(tenant, servicePath, "append", parsed, new RequestContext(correlator), context.RequestAborted).ConfigureAwait(false);
         context.Response.StatusCode = 200;
+    }
+
+    /// <summary>
+    /// A notification payload as Orion's /v2/op/notify reads it: only the normalized format, <c>subscriptionId</c> (a
+    /// string) and <c>data</c> (an array of entity objects), every entity checked before any is applied.
+    /// </summary>
+    private static List<ParsedEntity> ReadNotification(object? body, string format)
+    {
+        if (format is not ("" or "normalized"))
+        {
+            throw OrionException.BadRequest(format switch
+            {
+                "keyValues" or "uniqueValues" or "custom" => $"attribute render format /{format}/ not supported for notifications",
+                _ => "invalid render format for notifications",
+            });
+        }
+
+        if (body is not JsonMap map)
+        {
+            throw OrionException.Parse();
+        }
+
+        if (map.Count == 0)
+        {
+            throw OrionException.BadRequest("empty payload");
+        }
+
+        if (!map.TryGet("subscriptionId", out _))
+        {
+            throw OrionException.BadRequest("invalid JSON payload, mandatory field /subscriptionId/ not found");
+        }
+
+        if (!map.TryGet("data", out _))
+        {
+            throw OrionException.BadRequest("Invalid JSON payload, mandatory field /data/ not found");
+        }
+
+        var parsed = new List<ParsedEntity>();
+        foreach (var pair in map)
+        {
+            switch (pair.Key)
+            {
+                case "subscriptionId" when pair.Value is not string:
+                    throw OrionException.BadRequest("/subscriptionId/ must be a JSON string");
+                case "subscriptionId":
+                    break;
+                case "data" when pair.Value is not List<object?> items:
+                    throw OrionException.BadRequest("notification field /data/ must be a JSON array");
+                case "data":
+                    foreach (var item in (List<object?>)pair.Value)
+                    {
+                        parsed.Add(item is JsonMap ? PayloadReader.ReadEntity(item, keyValues: false)
+                            : throw OrionException.BadRequest("notification data vector item must be a JSON object"));
+                    }
+
+                    break;
+                default:
+                    throw OrionException.BadRequest($"Unrecognized field in JSON payload: /{pair.Key}/");
+            }
+        }
+
+        return parsed;
     }
 
     private static EntityMatcher ReadMatcher(object? item)
