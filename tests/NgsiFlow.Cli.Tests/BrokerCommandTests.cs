@@ -142,6 +142,8 @@ public sealed class BrokerCommandTests
     [InlineData("--listen", "localhost:1026", "--listen")]
     [InlineData("--port", "70000", "Port")]
     [InlineData("--store", "postgres", "PostgresConnectionString")]
+    [InlineData("--forward-timeout", "0", "ForwardTimeout")]
+    [InlineData("--forward-limit", "-1", "ForwardLimit")]
     public async Task Broker_badOption_failsNamingIt(string option, string value, string named)
     {
         var result = await CliRunner.RunAsync("broker", option, value);

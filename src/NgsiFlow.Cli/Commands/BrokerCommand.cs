@@ -17,6 +17,8 @@ internal static class BrokerCommand
         var corsOrigin = new Option<string?>("--cors-origin") { Description = "Allow cross-origin requests from this origin (__ALL for any), as Orion's -corsOrigin." };
         var corsMaxAge = new Option<int>("--cors-max-age") { Description = "Seconds a browser may cache a CORS preflight answer.", DefaultValueFactory = _ => 86_400 };
         var statCounters = new Option<bool>("--stat-counters") { Description = "Count requests per resource and method in GET /statistics, as Orion's -statCounters." };
+        var forwardTimeout = new Option<int>("--forward-timeout") { Description = "Milliseconds a context provider has to answer a forwarded query or update, as Orion's -httpTimeout.", DefaultValueFactory = _ => 5_000 };
+        var forwardLimit = new Option<int>("--forward-limit") { Description = "Most forwarded requests one client request may cause (0: no forwarding), as Orion's -cprForwardLimit.", DefaultValueFactory = _ => 1_000 };
         var command = new Command("broker", "Run the embedded Orion-compatible NGSI-v2 context broker until Ctrl+C.");
         command.Options.Add(port);
         command.Options.Add(store);
@@ -25,6 +27,8 @@ internal static class BrokerCommand
         command.Options.Add(corsOrigin);
         command.Options.Add(corsMaxAge);
         command.Options.Add(statCounters);
+        command.Options.Add(forwardTimeout);
+        command.Options.Add(forwardLimit);
         var operability = new OperabilityOptions();
         operability.AddTo(command);
         command.SetAction(async (parseResult, cancellationToken) =>
@@ -62,6 +66,8 @@ internal static class BrokerCommand
                 CorsOrigin = parseResult.GetValue(corsOrigin),
                 CorsMaxAgeSeconds = parseResult.GetValue(corsMaxAge),
                 StatisticsCounters = parseResult.GetValue(statCounters),
+                ForwardTimeout = TimeSpan.FromMilliseconds(parseResult.GetValue(forwardTimeout)),
+                ForwardLimit = parseResult.GetValue(forwardLimit),
             };
             ContextBroker broker;
             try
