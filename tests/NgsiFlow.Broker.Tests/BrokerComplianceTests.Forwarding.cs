@@ -261,6 +261,59 @@ public abstract partial class BrokerComplianceTests
         (await SendAsync(HttpMethod.Get, "/v2/entities/Room/attrs/t/value")).Body!.GetValue<double>().ShouldBe(21);
     }
 
+    [Fact]
+    public async Task Forwarding_putValue_ofARegisteredAttribute_reachesTheProvider_andAnUnknownOneIs404()
+    {
+        await using var cp1 = await Provider.StartAsync(Tenant);
+        await cp1.CreateAsync("""{"id":"Lamp","type":"Device","level":{"value":1}}""");
+        await RegisterAsync("""{"id":"Lamp","type":"Device"}""", """["level"]""", cp1.Url);
+
+        using var put = NgsiHttp.Request(HttpMethod.Put, "/v2/entities/Lamp/attrs/level/value?type=Device", "7", Tenant, contentType: "text/plain");
+        using var putResponse = await Client.SendAsync(put);
+        using var unknown = NgsiHttp.Request(HttpMethod.Put, "/v2/entities/Lamp/attrs/colour/value?type=Device", "3", Tenant, contentType: "text/plain");
+        using var unknownResponse = await Client.SendAsync(unknown);
+
+        putResponse.StatusCode.ShouldBe(HttpStatusCode.NoContent, await putResponse.Content.ReadAsStringAsync());
+        (await cp1.GetAsync("/v2/entities/Lamp/attrs/level"))!["value"]!.GetValue<double>().ShouldBe(7);
+        unknownResponse.StatusCode.ShouldBe(HttpStatusCode.NotFound);
+        Broker.Forwarded.ShouldBe(1, "only the registered attribute is sent on");
+    }
+
+    [Theory]
+    [InlineData("limit=3", "A1 A2 A3")]
+    [InlineData("limit=5", "A1 A2 A3 A4 A5")]
+    [InlineData("limit=10", "A1 A2 A3 A4 A5 B1 B2 B3 B4 B5")]
+    [InlineData("limit=20", "A1 A2 A3 A4 A5 B1 B2 B3 B4 B5 B6 B7 B8 B9 B10 C1 C2 C3 C4 C5")]
+    [InlineData("offset=3", "A4 A5 B1 B2 B3 B4 B5 B6 B7 B8 B9 B10 C1 C2 C3 C4 C5 C6 C7 C8")]
+    [InlineData("offset=10", "B6 B7 B8 B9 B10 C1 C2 C3 C4 C5 C6 C7 C8 C9 C10")]
+    [InlineData("limit=10&offset=5", "B1 B2 B3 B4 B5 B6 B7 B8 B9 B10")]
+    [InlineData("limit=10&offset=18", "C4 C5 C6 C7 C8 C9 C10")]
+    [InlineData("limit=0", "")]
+    public async Task Forwarding_pagination_ordersLocalThenProvidersByRegistration_andCountsAllOfThem_4149(string paging, string expected)
+    {
+        await using var cp1 = await Provider.StartAsync(Tenant);
+        await using var cp2 = await Provider.StartAsync(Tenant);
+        for (var i = 1; i <= 10; i++)
+        {
+            if (i <= 5)
+            {
+                await CreateAsync("""{"id":"AN","type":"T"}""".Replace("N", i.ToString(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal));
+            }
+
+            await cp1.CreateAsync("""{"id":"BN","type":"T","A1":{"value":1}}""".Replace("N", i.ToString(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal));
+            await cp2.CreateAsync("""{"id":"CN","type":"T","A2":{"value":1}}""".Replace("N", i.ToString(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal));
+        }
+
+        await RegisterAsync("""{"idPattern":".*","type":"T"}""", """["A1"]""", cp1.Url);
+        await RegisterAsync("""{"idPattern":".*","type":"T"}""", """["A2"]""", cp2.Url);
+
+        var (response, body) = await SendAsync(HttpMethod.Get, "/v2/entities?idPattern=.*&type=T&options=count&" + paging);
+
+        response.StatusCode.ShouldBe(HttpStatusCode.OK);
+        string.Join(' ', body!.AsArray().Select(e => e!["id"]!.GetValue<string>())).ShouldBe(expected);
+        response.Headers.GetValues("Fiware-Total-Count").Single().ShouldBe("25");
+    }
+
     private async Task RegisterAsync(string entity, string? attrs, string url, string? mode = null)
     {
         var provider = new JsonObject { ["http"] = new JsonObject { ["url"] = url } };

@@ -63,14 +63,17 @@ internal sealed partial class BrokerApi
             found = Ordering.Sort(found, orderBy, entityQuery.Geo);
         }
 
+        long beyond = 0;
         if (!options.Contains("skipForwarding"))
         {
-            found = await ForwardQueryAsync(tenant, correlator, entityQuery, spec.Attrs, found, offset + limit, context.RequestAborted).ConfigureAwait(false);
+            // A provider is asked for no more than a page may hold (1000, Orion's maximum), whatever the offset.
+            var ask = (int)Math.Min((long)offset + limit, 1000);
+            (found, beyond) = await ForwardQueryAsync(tenant, correlator, entityQuery, spec.Attrs, found, ask, context.RequestAborted).ConfigureAwait(false);
         }
 
         if (count)
         {
-            context.Response.Headers["Fiware-Total-Count"] = found.Count.ToString(CultureInfo.InvariantCulture);
+            context.Response.Headers["Fiware-Total-Count"] = (found.Count + beyond).ToString(CultureInfo.InvariantCulture);
         }
 
         var page = found.Skip(offset).Take(limit);
@@ -325,6 +328,12 @@ internal sealed partial class BrokerApi
         }
 
         FieldRules.CheckValue(value, "attribute value");
+        if (await ForwardedUpdateAsync(context, [new ParsedAttribute(name, null, value, null)], new RequestContext(correlator)).ConfigureAwait(false))
+        {
+            // A registered attribute: the provider holds it, as for PUT /attrs/{name}.
+            return;
+        }
+
         var entity = FindForUpdate(context, out var tenant);
         await _core.SetAttributeValueAsync(tenant, entity, name, value, new RequestContext(correlator), context.RequestAborted).ConfigureAwait(false);
         HttpIo.NoContent(context);

@@ -57,7 +57,7 @@ internal sealed partial class BrokerApi
 
             budget--;
             var answer = await _forwarder.QueryAsync(registration, [new RegisteredEntity(id, null, type ?? covering.Type)], ask, 20, tenant.Name, correlator, context.RequestAborted).ConfigureAwait(false);
-            foreach (var provided in answer ?? [])
+            foreach (var provided in answer?.Entities ?? [])
             {
                 if (string.Equals(provided.Id, id, StringComparison.Ordinal) && (type is null || provided.Type is null || string.Equals(provided.Type, type, StringComparison.Ordinal)))
                 {
@@ -70,13 +70,20 @@ internal sealed partial class BrokerApi
         return merged ?? local ?? throw OrionException.EntityNotFound();
     }
 
-    /// <summary>Completes a list query's local results with what the matching providers answer, after them.</summary>
-    private async Task<List<Entity>> ForwardQueryAsync(TenantIndex tenant, string correlator, EntityQuery query, IReadOnlyList<string>? attrs, List<Entity> found, int limit, CancellationToken cancellationToken)
+    /// <summary>
+    /// Completes a list query's local results with what the matching providers answer, after them in registration
+    /// order (Orion's order for pagination with providers). Each provider is asked for its first <paramref name="limit"/>
+    /// (the page's offset plus limit), which covers any page of the merged list; <c>Beyond</c> counts the entities the
+    /// providers hold past those, for Fiware-Total-Count.
+    /// </summary>
+    private async Task<(List<Entity> Found, long Beyond)> ForwardQueryAsync(TenantIndex tenant, string correlator, EntityQuery query, IReadOnlyList<string>? attrs, List<Entity> found, int limit, CancellationToken cancellationToken)
     {
         if (!_forwarder.Reaches(tenant))
         {
-            return found;
+            return (found, 0);
         }
+
+        long beyond = 0;
 
         IReadOnlyList<EntityMatcher> matchers = query.Matchers.Count > 0 ? query.Matchers : [new EntityMatcher()];
         var result = found;
@@ -109,7 +116,13 @@ internal sealed partial class BrokerApi
 
             budget--;
             var answer = await _forwarder.QueryAsync(registration, selectors, ask, limit, tenant.Name, correlator, cancellationToken).ConfigureAwait(false);
-            if (answer is not { Count: > 0 })
+            if (answer is null)
+            {
+                continue;
+            }
+
+            beyond += answer.Total - answer.Entities.Count;
+            if (answer.Entities.Count == 0)
             {
                 continue;
             }
@@ -124,7 +137,7 @@ internal sealed partial class BrokerApi
                 }
             }
 
-            foreach (var provided in answer)
+            foreach (var provided in answer.Entities)
             {
                 var key = (provided.Id, provided.Type ?? selectors[0].Type ?? "Thing");
                 if (positions.TryGetValue(key, out var at))
@@ -146,7 +159,7 @@ internal sealed partial class BrokerApi
             }
         }
 
-        return result;
+        return (result, beyond);
     }
 
     /// <summary>

@@ -252,17 +252,13 @@ internal static class HttpIo
         var limitText = context.Request.Query["limit"].ToString();
         if (limitText.Length > 0)
         {
-            if (!int.TryParse(limitText, NumberStyles.None, CultureInfo.InvariantCulture, out limit))
+            // As Orion: digits only, at most 1000; 0 is a page of nothing (with Fiware-Total-Count when asked).
+            if (!limitText.All(char.IsAsciiDigit))
             {
-                throw OrionException.BadRequest($"Bad pagination limit: /{limitText}/ [must be a decimal number]");
+                throw OrionException.BadRequest($"Bad pagination limit: /{limitText}/ [must be a positive integer number]");
             }
 
-            if (limit == 0)
-            {
-                throw OrionException.BadRequest($"Bad pagination limit: /{limitText}/ [a value of ZERO is unacceptable]");
-            }
-
-            if (limit > 1000)
+            if (!int.TryParse(limitText, NumberStyles.None, CultureInfo.InvariantCulture, out limit) || limit > 1000)
             {
                 throw OrionException.BadRequest($"Bad pagination limit: /{limitText}/ [max: 1000]");
             }

@@ -43,7 +43,7 @@ internal sealed partial class ContextForwarder : IDisposable
     private long _sent;
 
     /// <summary>Forwards a query; the provider's entities, or null when it failed.</summary>
-    public async Task<List<ParsedEntity>?> QueryAsync(Registration registration, IReadOnlyList<RegisteredEntity> entities, IReadOnlyList<string> attrs, int limit, string tenant, string correlator, CancellationToken cancellationToken)
+    public async Task<ProviderAnswer?> QueryAsync(Registration registration, IReadOnlyList<RegisteredEntity> entities, IReadOnlyList<string> attrs, int limit, string tenant, string correlator, CancellationToken cancellationToken)
     {
         var body = Render(writer =>
         {
@@ -85,7 +85,8 @@ internal sealed partial class ContextForwarder : IDisposable
                 result.Add(PayloadReader.ReadEntity(item, keyValues: false));
             }
 
-            return result;
+            // options=count asks the provider how many it holds in all; one that does not say holds what it sent.
+            return new ProviderAnswer(result, Math.Max(ok.Total ?? result.Count, result.Count));
         }
         catch (Exception e) when (e is OrionException or JsonException or FormatException or InvalidOperationException)
         {
@@ -124,7 +125,7 @@ internal sealed partial class ContextForwarder : IDisposable
         return answer is { Status: 204 };
     }
 
-    private async Task<(int Status, byte[] Body)?> SendAsync(Registration registration, string url, byte[] body, string tenant, string correlator, CancellationToken cancellationToken)
+    private async Task<(int Status, byte[] Body, long? Total)?> SendAsync(Registration registration, string url, byte[] body, string tenant, string correlator, CancellationToken cancellationToken)
     {
         Interlocked.Increment(ref _sent);
         using var request = new HttpRequestMessage(HttpMethod.Post, url) { Content = new ByteArrayContent(body) };
@@ -147,7 +148,9 @@ internal sealed partial class ContextForwarder : IDisposable
                 LogFailed(_logger, registration.Id, url, "HTTP " + status.ToString(CultureInfo.InvariantCulture));
             }
 
-            return (status, content);
+            long? total = response.Headers.TryGetValues("Fiware-Total-Count", out var counts)
+                && long.TryParse(counts.FirstOrDefault(), NumberStyles.None, CultureInfo.InvariantCulture, out var n) ? n : null;
+            return (status, content, total);
         }
         catch (Exception e) when (e is HttpRequestException or TaskCanceledException or IOException && !cancellationToken.IsCancellationRequested)
         {
@@ -175,3 +178,6 @@ internal sealed partial class ContextForwarder : IDisposable
     [LoggerMessage(Level = LogLevel.Warning, Message = "Context provider of registration {Registration} at {Url} answered what cannot be read: {Reason}")]
     private static partial void LogUnreadable(ILogger logger, string registration, string url, string reason);
 }
+
+/// <summary>What a provider answered to a forwarded query: the entities it sent and how many match in all.</summary>
+internal sealed record ProviderAnswer(List<ParsedEntity> Entities, long Total);
