@@ -25,6 +25,12 @@ internal static class FuzzSeeds
         (HttpMethod.Put, "v2/entities/F1/attrs/temperature"),
         (HttpMethod.Post, "v2/registrations"),
         (HttpMethod.Post, "v2/op/notify"),
+        (HttpMethod.Post, "v2/entities/F1/attrs"),
+        (HttpMethod.Put, "v2/entities/F1/attrs"),
+        (HttpMethod.Put, "v2/entities/F1/attrs/temperature/value"),
+
+        // {subscription} is the id of a subscription the target makes before the first case.
+        (HttpMethod.Patch, "v2/subscriptions/{subscription}"),
 
         // The last two take their case as a query string: every filter, paging and rendering parameter.
         (HttpMethod.Get, "v2/entities?"),
@@ -44,6 +50,10 @@ internal static class FuzzSeeds
         """{"type":"Number","value":6,"metadata":{}}"""u8.ToArray(),
         """{"description":"fuzz provider","dataProvided":{"entities":[{"id":"CP1","type":"FuzzProvided"}],"attrs":["lazy","command"]},"provider":{"http":{"url":"http://127.0.0.1:9/v2"},"supportedForwardingMode":"all","legacyForwarding":false},"expires":"2099-01-01T00:00:00.000Z","status":"active"}"""u8.ToArray(),
         """{"subscriptionId":"5aeb0ee97d4ef10a12a0262f","data":[{"id":"F5","type":"Fuzz","temperature":{"type":"Number","value":7,"metadata":{"unit":{"type":"Text","value":"C"}}}}]}"""u8.ToArray(),
+        """{"humidity":{"type":"Number","value":40},"tags":{"type":"StructuredValue","value":["a",{"b":1}]}}"""u8.ToArray(),
+        """{"temperature":{"type":"Number","value":{"$inc":1}},"status":{"type":"Text","value":"ok","metadata":{"at":{"type":"DateTime","value":"2026-01-01T00:00:00Z"}}}}"""u8.ToArray(),
+        """{"reading":[1,2,3],"ok":true}"""u8.ToArray(),
+        """{"description":"patched","status":"oneshot","notification":{"http":{"url":"http://127.0.0.1:9/notify","timeout":100},"attrs":["temperature"],"maxFailsLimit":3,"covered":true},"throttling":0,"expires":"2099-01-01T00:00:00.000Z"}"""u8.ToArray(),
         "type=Fuzz&idPattern=F.*&q=temperature>1;name==x,y;temperature==1..5&mq=temperature.unit==C&attrs=temperature,name&metadata=unit&limit=10&offset=0&orderBy=!temperature,name&options=keyValues,count"u8.ToArray(),
         "limit=5&offset=1&options=count"u8.ToArray(),
         "georel=near;maxDistance:1000&geometry=point&coords=40.41,-3.69&orderBy=geo:distance&type=Fuzz"u8.ToArray(),

@@ -101,7 +101,7 @@ internal abstract class FuzzTarget : IAsyncDisposable
     /// <summary>The embedded broker's write endpoints, in turn.</summary>
     private sealed class BrokerTarget(ContextBroker broker, HttpClient http) : FuzzTarget
     {
-        private static readonly (HttpMethod Method, string Path)[] Endpoints = FuzzSeeds.BrokerEndpoints;
+        private (HttpMethod Method, string Path)[] _endpoints = FuzzSeeds.BrokerEndpoints;
 
         public override string Name => "broker";
 
@@ -113,12 +113,25 @@ internal abstract class FuzzTarget : IAsyncDisposable
             var http = new HttpClient { BaseAddress = broker.BaseAddress, Timeout = TimeSpan.FromSeconds(10) };
             var target = new BrokerTarget(broker, http);
             var setup = await PostAsync(http, HttpMethod.Post, "v2/entities?options=upsert", """{"id":"F1","type":"Fuzz","temperature":{"type":"Number","value":1}}"""u8.ToArray(), cancellationToken).ConfigureAwait(false);
-            return setup.Status is 201 or 204 ? target : throw new InvalidOperationException($"the broker refused the fuzz entity: {setup.Failure}");
+            if (setup.Status is not (201 or 204))
+            {
+                throw new InvalidOperationException($"the broker refused the fuzz entity: {setup.Failure}");
+            }
+
+            using var subscription = new HttpRequestMessage(HttpMethod.Post, "v2/subscriptions")
+            {
+                Content = new ByteArrayContent(FuzzSeeds.BrokerBodies[3]) { Headers = { ContentType = new MediaTypeHeaderValue("application/json") } },
+            };
+            using var created = await http.SendAsync(subscription, cancellationToken).ConfigureAwait(false);
+            var id = created.Headers.Location?.ToString().Split('/')[^1]
+                ?? throw new InvalidOperationException($"the broker refused the fuzz subscription: {(int)created.StatusCode}");
+            target._endpoints = [.. FuzzSeeds.BrokerEndpoints.Select(e => (e.Method, e.Path.Replace("{subscription}", id, StringComparison.Ordinal)))];
+            return target;
         }
 
         public override Task<FuzzAnswer> SendAsync(int index, byte[] body, CancellationToken cancellationToken)
         {
-            var (method, path) = Endpoints[index % Endpoints.Length];
+            var (method, path) = _endpoints[index % _endpoints.Length];
             return method == HttpMethod.Get
                 ? GetAsync(http, path + Query(body), cancellationToken)
                 : PostAsync(http, method, path, body, cancellationToken);
