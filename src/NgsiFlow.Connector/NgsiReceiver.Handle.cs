@@ -34,6 +34,11 @@ public sealed partial class NgsiReceiver
         }
     }
 
+    /// <summary>
+    /// A notification's way through the receiver, one named step each: dispatch (ingest or other paths), check the
+    /// request (method, credentials), route by path, check the body's declaration, read and parse the body, route by
+    /// subscription id when the path did not, hand the events over, answer.
+    /// </summary>
     private async ValueTask HandleCoreAsync(HttpContext context, HttpRequest request)
     {
         if (IsIngestPath(request.Path.Value))
@@ -48,11 +53,46 @@ public sealed partial class NgsiReceiver
             return;
         }
 
+        if (!await CheckRequestAsync(context, request).ConfigureAwait(false))
+        {
+            return;
+        }
+
+        var (routed, route, parse) = await RouteByPathAsync(context, request).ConfigureAwait(false);
+        if (!routed)
+        {
+            return;
+        }
+
+        var headers = ReadHeaders(request);
+        if (!await CheckDeclaredBodyAsync(context, request, route, headers).ConfigureAwait(false))
+        {
+            return;
+        }
+
+        var notification = await ReadNotificationAsync(context, request, route, headers, parse).ConfigureAwait(false);
+        if (notification is null)
+        {
+            return;
+        }
+
+        route ??= await RouteBySubscriptionAsync(context, request, notification).ConfigureAwait(false);
+        if (route is null)
+        {
+            return;
+        }
+
+        await DeliverAsync(context, route, notification).ConfigureAwait(false);
+    }
+
+    /// <summary>POST only, with the credentials the receiver asks for; false when refused (and answered).</summary>
+    private async ValueTask<bool> CheckRequestAsync(HttpContext context, HttpRequest request)
+    {
         if (!HttpMethods.IsPost(request.Method))
         {
             context.Response.Headers.Allow = "POST";
             await RefuseAsync(context, null, RejectReason.MethodNotAllowed, 405, "MethodNotAllowed", $"only POST is accepted here, not {request.Method}").ConfigureAwait(false);
-            return;
+            return false;
         }
 
         if (!Authorized(request))
@@ -61,10 +101,18 @@ public sealed partial class NgsiReceiver
             await RefuseAsync(context, null, RejectReason.Unauthorized, 401, "Unauthorized", _bearer is not null
                 ? "a valid 'Authorization: Bearer' token is required"
                 : $"the '{_options.SharedSecretHeader}' header with the shared secret is required").ConfigureAwait(false);
-            return;
+            return false;
         }
 
-        // Route by path first: a wrong URL is a 404 whatever the body.
+        return true;
+    }
+
+    /// <summary>
+    /// The job (<c>{notify}/{job}</c>) and subscription endpoint (<c>{notify}/{job}/{key}</c>) the path names; no job
+    /// for the bare notify path, which is routed by subscription id later. A wrong URL is a 404 whatever the body.
+    /// </summary>
+    private async ValueTask<(bool Routed, ReceiverRoute? Route, NotificationParseOptions Parse)> RouteByPathAsync(HttpContext context, HttpRequest request)
+    {
         var path = request.Path.Value.AsSpan();
         var notify = _options.NotifyPath.AsSpan();
         if (notify.Length == 1)
@@ -75,57 +123,68 @@ public sealed partial class NgsiReceiver
         if (!path.StartsWith(notify, StringComparison.Ordinal) || (path.Length > notify.Length && path[notify.Length] != '/'))
         {
             await RefuseAsync(context, null, RejectReason.NotFound, 404, "NotFound", $"no notification endpoint at '{request.Path}'").ConfigureAwait(false);
-            return;
+            return (false, null, NotificationParseOptions.Default);
         }
 
         var rest = path[notify.Length..].TrimStart('/');
-        ReceiverRoute? route = null;
-        var parse = NotificationParseOptions.Default;
-        if (rest.Length > 0)
+        if (rest.Length == 0)
         {
-            var slash = rest.IndexOf('/');
-            var jobName = slash < 0 ? rest : rest[..slash];
-            if (!_routeLookup.TryGetValue(jobName, out route))
-            {
-                await RefuseAsync(context, route, RejectReason.NotFound, 404, "NotFound", $"no job named '{jobName}' receives notifications here").ConfigureAwait(false);
-                return;
-            }
+            return (true, null, NotificationParseOptions.Default);
+        }
 
-            route.Counters.Received();
-            if (slash >= 0)
-            {
-                var key = rest[(slash + 1)..].TrimEnd('/');
-                if (key.Length > 0 && !route.SubscriptionLookup.TryGetValue(key, out parse!))
-                {
-                    await RefuseAsync(context, route, RejectReason.NotFound, 404, "NotFound", $"job '{route.Job}' has no subscription endpoint '{key}'").ConfigureAwait(false);
-                    return;
-                }
+        var slash = rest.IndexOf('/');
+        var jobName = slash < 0 ? rest : rest[..slash];
+        if (!_routeLookup.TryGetValue(jobName, out var route))
+        {
+            await RefuseAsync(context, route, RejectReason.NotFound, 404, "NotFound", $"no job named '{jobName}' receives notifications here").ConfigureAwait(false);
+            return (false, null, NotificationParseOptions.Default);
+        }
 
-                parse ??= NotificationParseOptions.Default;
+        route.Counters.Received();
+        NotificationParseOptions? parse = null;
+        if (slash >= 0)
+        {
+            var key = rest[(slash + 1)..].TrimEnd('/');
+            if (key.Length > 0 && !route.SubscriptionLookup.TryGetValue(key, out parse))
+            {
+                await RefuseAsync(context, route, RejectReason.NotFound, 404, "NotFound", $"job '{route.Job}' has no subscription endpoint '{key}'").ConfigureAwait(false);
+                return (false, route, NotificationParseOptions.Default);
             }
         }
 
-        var headers = ReadHeaders(request);
-        var format = NotificationParser.FormatFromHeaders(headers);
-        if (!JsonContentType(request.Headers.ContentType) && format != NotificationFormat.V2Custom)
+        return (true, route, parse ?? NotificationParseOptions.Default);
+    }
+
+    /// <summary>A JSON content type (any for a custom payload) and a declared length within the limit.</summary>
+    private async ValueTask<bool> CheckDeclaredBodyAsync(HttpContext context, HttpRequest request, ReceiverRoute? route, NotificationHeaders headers)
+    {
+        if (!JsonContentType(request.Headers.ContentType) && NotificationParser.FormatFromHeaders(headers) != NotificationFormat.V2Custom)
         {
             await RefuseAsync(context, route, RejectReason.UnsupportedMediaType, 415, "UnsupportedMediaType",
                 $"not supported content type: '{request.Headers.ContentType}'; use application/json or application/ld+json").ConfigureAwait(false);
-            return;
+            return false;
         }
 
-        var max = _options.MaxBodyBytes;
-        if (request.ContentLength is long declared && declared > max)
+        if (request.ContentLength is long declared && declared > _options.MaxBodyBytes)
         {
-            await TooLargeAsync(context, route, declared, max).ConfigureAwait(false);
-            return;
+            await TooLargeAsync(context, route, declared, _options.MaxBodyBytes).ConfigureAwait(false);
+            return false;
         }
 
-        // Read the whole body from the pipe; a body that arrived in one segment is parsed in place, without a copy.
+        return true;
+    }
+
+    /// <summary>
+    /// Reads the whole body from the pipe and parses it; null when refused (and answered) or when the client went
+    /// away. A body that arrived at once is parsed where it lies, without a copy; one that spans reads is gathered
+    /// into one pooled array, consuming the pipe as it goes so that Kestrel's buffer limit never stalls a large body.
+    /// </summary>
+    private async ValueTask<NgsiNotification?> ReadNotificationAsync(HttpContext context, HttpRequest request, ReceiverRoute? route, NotificationHeaders headers, NotificationParseOptions parse)
+    {
+        var max = _options.MaxBodyBytes;
         var reader = request.BodyReader;
         byte[]? rented = null;
         var copied = 0;
-        NgsiNotification? notification = null;
         try
         {
             while (true)
@@ -136,31 +195,21 @@ public sealed partial class NgsiReceiver
                 {
                     reader.AdvanceTo(buffer.End);
                     await TooLargeAsync(context, route, copied + buffer.Length, max).ConfigureAwait(false);
-                    return;
+                    return null;
                 }
 
                 if (result.IsCompleted && rented is null)
                 {
                     try
                     {
-                        if (!TryParse(buffer, headers, parse, out var parsed, out var error))
-                        {
-                            await BadRequestAsync(context, route, error).ConfigureAwait(false);
-                            return;
-                        }
-
-                        notification = parsed;
+                        return await ParsedOrRefusedAsync(context, route, buffer, headers, parse).ConfigureAwait(false);
                     }
                     finally
                     {
                         reader.AdvanceTo(buffer.End);
                     }
-
-                    break;
                 }
 
-                // A body that spans reads is gathered into one pooled array, consuming the pipe as it goes so that
-                // Kestrel's buffer limit never stalls a large body.
                 if (rented is null)
                 {
                     rented = ArrayPool<byte>.Shared.Rent((int)Math.Max(request.ContentLength ?? 0, Math.Max(buffer.Length, 16_384)));
@@ -178,14 +227,7 @@ public sealed partial class NgsiReceiver
                 reader.AdvanceTo(buffer.End);
                 if (result.IsCompleted)
                 {
-                    if (!TryParse(new ReadOnlySequence<byte>(rented, 0, copied), headers, parse, out var parsed, out var error))
-                    {
-                        await BadRequestAsync(context, route, error).ConfigureAwait(false);
-                        return;
-                    }
-
-                    notification = parsed;
-                    break;
+                    return await ParsedOrRefusedAsync(context, route, new ReadOnlySequence<byte>(rented, 0, copied), headers, parse).ConfigureAwait(false);
                 }
             }
         }
@@ -195,7 +237,7 @@ public sealed partial class NgsiReceiver
             ReceiverLog.BodyFailed(_logger, request.Path.Value ?? string.Empty, e.Message);
             context.Abort();
             Count(null, RejectReason.BadRequest);
-            return;
+            return null;
         }
         finally
         {
@@ -204,28 +246,40 @@ public sealed partial class NgsiReceiver
                 ArrayPool<byte>.Shared.Return(rented);
             }
         }
+    }
 
-        if (notification is null)
+    private async ValueTask<NgsiNotification?> ParsedOrRefusedAsync(HttpContext context, ReceiverRoute? route, ReadOnlySequence<byte> body, NotificationHeaders headers, NotificationParseOptions parse)
+    {
+        if (NotificationParser.TryParse(body, headers, parse, out var notification, out var error))
         {
-            return;
+            return notification;
         }
 
-        if (route is null)
+        await BadRequestAsync(context, route, error).ConfigureAwait(false);
+        return null;
+    }
+
+    /// <summary>The job subscribed with the notification's subscription id (or the <c>subscriptionId</c> query parameter).</summary>
+    private async ValueTask<ReceiverRoute?> RouteBySubscriptionAsync(HttpContext context, HttpRequest request, NgsiNotification notification)
+    {
+        if (notification.SubscriptionId is not { } id || !_byId.TryGetValue(id, out var route))
         {
-            if (notification.SubscriptionId is not { } id || !_byId.TryGetValue(id, out route))
+            var query = request.Query["subscriptionId"];
+            if (StringValues.IsNullOrEmpty(query) || !_byId.TryGetValue(query.ToString(), out route))
             {
-                var query = request.Query["subscriptionId"];
-                if (StringValues.IsNullOrEmpty(query) || !_byId.TryGetValue(query.ToString(), out route))
-                {
-                    await RefuseAsync(context, route, RejectReason.NotFound, 404, "NotFound",
-                        $"no job subscribed with subscription id '{notification.SubscriptionId ?? query.ToString()}'; post to '{_options.NotifyPath}/{{job}}' or register the id").ConfigureAwait(false);
-                    return;
-                }
+                await RefuseAsync(context, null, RejectReason.NotFound, 404, "NotFound",
+                    $"no job subscribed with subscription id '{notification.SubscriptionId ?? query.ToString()}'; post to '{_options.NotifyPath}/{{job}}' or register the id").ConfigureAwait(false);
+                return null;
             }
-
-            route.Counters.Received();
         }
 
+        route.Counters.Received();
+        return route;
+    }
+
+    /// <summary>Builds the events, hands them to the job and answers: 204 taken, 503 overloaded or stopping, 400 bad.</summary>
+    private async ValueTask DeliverAsync(HttpContext context, ReceiverRoute route, NgsiNotification notification)
+    {
         if (!TryBuildEvents(route.Job, notification, out var events, out var custom))
         {
             await BadRequestAsync(context, route, custom!).ConfigureAwait(false);
@@ -310,25 +364,6 @@ public sealed partial class NgsiReceiver
             {
                 source.Dispose();
             }
-        }
-    }
-
-    private static bool TryParse(ReadOnlySequence<byte> body, NotificationHeaders headers, NotificationParseOptions options, out NgsiNotification? notification, out NgsiFormatException? error)
-    {
-        if (body.IsSingleSegment)
-        {
-            return NotificationParser.TryParse(body.FirstSpan, headers, options, out notification, out error);
-        }
-
-        var array = ArrayPool<byte>.Shared.Rent((int)body.Length);
-        try
-        {
-            body.CopyTo(array);
-            return NotificationParser.TryParse(array.AsSpan(0, (int)body.Length), headers, options, out notification, out error);
-        }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(array);
         }
     }
 

@@ -128,6 +128,36 @@ public static class NotificationParser
         }
     }
 
+    /// <summary>
+    /// Parses a notification held in a sequence of segments, returning false with the error instead of throwing: a
+    /// single segment is read in place, several are first copied into one pooled buffer.
+    /// </summary>
+    /// <param name="body">The body.</param>
+    /// <param name="headers">The headers, or null.</param>
+    /// <param name="options">Options, or null.</param>
+    /// <param name="notification">The notification when parsed.</param>
+    /// <param name="error">The error when not.</param>
+    public static bool TryParse(
+        in ReadOnlySequence<byte> body,
+        NotificationHeaders? headers,
+        NotificationParseOptions? options,
+        [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out NgsiNotification? notification,
+        [System.Diagnostics.CodeAnalysis.NotNullWhen(false)] out NgsiFormatException? error)
+    {
+        try
+        {
+            notification = Parse(body, headers, options);
+            error = null;
+            return true;
+        }
+        catch (NgsiFormatException e)
+        {
+            notification = null;
+            error = e;
+            return false;
+        }
+    }
+
     /// <summary>The format the headers announce (<c>Ngsiv2-AttrsFormat</c>, <c>Ngsild-Attribute-Format</c>), or Auto.</summary>
     /// <param name="headers">The headers.</param>
     public static NotificationFormat FormatFromHeaders(NotificationHeaders headers)

@@ -145,4 +145,21 @@ public class SequenceInputTests
         var fromSpan = NotificationParser.Parse(body, headers).ShouldBeOfType<NgsiV2Notification>();
         fromSequence.Entities.ShouldBe(fromSpan.Entities);
     }
+
+    [Fact]
+    public void TryParse_multiSegmentSequence_parsesOrReturnsTheErrorWithoutThrowing()
+    {
+        var (headers, body) = TestFiles.Load("ngsiv2/orion-wire-notification-normalized.http");
+        var first = new Segment(body.AsMemory(0, 40), null);
+        var last = new Segment(body.AsMemory(40), first);
+        var broken = new Segment(body.AsMemory(0, body.Length - 3), null);
+        var tail = new Segment("}}"u8.ToArray(), broken);
+
+        NotificationParser.TryParse(new System.Buffers.ReadOnlySequence<byte>(first, 0, last, last.Memory.Length), headers, null, out var parsed, out var none).ShouldBeTrue();
+        parsed.ShouldBeOfType<NgsiV2Notification>().Entities.ShouldBe(NotificationParser.Parse(body, headers).ShouldBeOfType<NgsiV2Notification>().Entities);
+        none.ShouldBeNull();
+        NotificationParser.TryParse(new System.Buffers.ReadOnlySequence<byte>(broken, 0, tail, tail.Memory.Length), headers, null, out var nothing, out var error).ShouldBeFalse();
+        nothing.ShouldBeNull();
+        error.ShouldNotBeNull();
+    }
 }
