@@ -294,16 +294,16 @@ internal sealed partial class BrokerApi
                     throw OrionException.BadRequest("/subscriptionId/ must be a JSON string");
                 case "subscriptionId":
                     break;
-                case "data" when pair.Value is not List<object?> items:
-                    throw OrionException.BadRequest("notification field /data/ must be a JSON array");
-                case "data":
-                    foreach (var item in (List<object?>)pair.Value)
+                case "data" when pair.Value is List<object?> items:
+                    foreach (var item in items)
                     {
                         parsed.Add(item is JsonMap ? PayloadReader.ReadEntity(item, keyValues: false)
                             : throw OrionException.BadRequest("notification data vector item must be a JSON object"));
                     }
 
                     break;
+                case "data":
+                    throw OrionException.BadRequest("notification field /data/ must be a JSON array");
                 default:
                     throw OrionException.BadRequest($"Unrecognized field in JSON payload: /{pair.Key}/");
             }

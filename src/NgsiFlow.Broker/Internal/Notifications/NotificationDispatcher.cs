@@ -97,9 +97,8 @@ internal sealed partial class NotificationDispatcher : IAsyncDisposable
         Interlocked.Decrement(ref queue.PendingCount);
         Interlocked.Increment(ref _dropped);
         _droppedCounter.Add(1, new KeyValuePair<string, object?>("subscription", job.Subscription.Id));
-        var disabled = job.Subscription.RecordDrop(Dates.Now(), job.Mqtt is null ? "notification queue full" : null);
         LogDropped(job.Subscription.Id, _queueCapacity);
-        if (disabled)
+        if (job.Subscription.RecordDrop(Dates.Now(), job.Mqtt is null ? "notification queue full" : null))
         {
             Disabled(job.Subscription);
         }
@@ -344,9 +343,8 @@ internal sealed partial class NotificationDispatcher : IAsyncDisposable
                 HttpRequestException { InnerException: SocketException } => "Could not connect to server",
                 _ => error.Message,
             };
-            var disabled = job.Subscription.RecordFailure(now, reason);
             LogFailed(job.Subscription.Id, job.Url, reason);
-            if (disabled)
+            if (job.Subscription.RecordFailure(now, reason))
             {
                 Disabled(job.Subscription);
             }
@@ -383,9 +381,8 @@ internal sealed partial class NotificationDispatcher : IAsyncDisposable
             return;
         }
 
-        var disabledNow = job.Subscription.RecordFailure(now, null);
         LogFailed(job.Subscription.Id, job.Url + " topic " + job.Topic, error is OperationCanceledException ? "Timeout was reached" : error.Message);
-        if (disabledNow)
+        if (job.Subscription.RecordFailure(now, null))
         {
             Disabled(job.Subscription);
         }
